@@ -1,0 +1,3 @@
+from calmcli.cli.main import run
+
+run()

@@ -1,0 +1,73 @@
+"""The `calm` command line: a thin layer that parses options, calls the core and prints results.
+
+Every user-facing failure is a `CalmError`; `CalmGroup.invoke` is the one place that turns it
+(and Ctrl-C) into a message and an exit code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
+from . import new as new_cmd
+from . import tree as tree_cmd
+from .output import err
+
+
+class CalmGroup(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CalmError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except (KeyboardInterrupt, typer.Abort):
+            report(Interrupted("interrupted"))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def report(exc: CalmError) -> None:
+    console = err()
+    console.print(f"calm: {exc.message}", style="bold red", markup=False)
+    for line in exc.details:
+        console.print(f"  {line}", markup=False)
+
+
+app = typer.Typer(
+    cls=CalmGroup,
+    name="calm",
+    help=(
+        "A calm plan for returning an upset customer's call.\n\n"
+        "Start with `calm new`: it walks you through what the customer feels, the facts, what "
+        "they want and your options, then prints a call plan and sets a follow-up reminder."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(tree_cmd.app, name="tree")
+app.command("new")(new_cmd.new)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"calm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Data lives in $CALM_HOME (see `calm tree list` for trees)."""
+
+
+def run() -> None:
+    app(prog_name="calm")

@@ -1,0 +1,2 @@
+def new() -> None:
+    """Start a new case (in progress)."""

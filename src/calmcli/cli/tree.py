@@ -1,0 +1,84 @@
+"""`calm tree ...`: list, show, check and describe the interview trees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import BadInput, CalmError
+from .output import err, out
+
+app = typer.Typer(
+    help="List, draw and check interview trees (the YAML that drives `calm new`).",
+    no_args_is_help=True,
+)
+
+
+@app.command("list")
+def list_() -> None:
+    """List the built-in trees and yours (in $CALM_HOME/trees/), with their titles."""
+    from rich.table import Table
+
+    from ..tree import registry
+
+    table = Table(box=None, pad_edge=False)
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("source")
+    for entry in registry.entries():
+        source = entry.source if entry.source == "built-in" else str(entry.path)
+        title = entry.title if entry.problem is None else f"(invalid: {entry.problem})"
+        table.add_row(entry.name, title, source)
+    out().print(table)
+
+
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="A tree name (see `calm tree list`) or a path to a file."),
+) -> None:
+    """Draw a tree's flow: its sections, questions and branches."""
+    from ..tree import registry
+    from .render import tree_flow
+
+    out().print(tree_flow(registry.resolve(name)))
+
+
+@app.command()
+def check(
+    files: list[Path] = typer.Argument(  # noqa: B008
+        None, help="Tree files to check. Default: the built-ins and every tree of yours."
+    ),
+) -> None:
+    """Check tree files; print every problem as file:line:column: node: message.
+
+    Exits 0 when every file is valid and 2 otherwise.
+    """
+    from ..tree import registry
+
+    targets: list[tuple[Path, bool]] = []
+    if files:
+        builtin_dir = registry.builtin_dir()
+        targets = [(f, f.resolve().parent == builtin_dir) for f in files]
+    else:
+        targets = [(e.path, e.source == "built-in") for e in registry.entries()]
+    failed = 0
+    for path, builtin in targets:
+        try:
+            tree = registry.load_path(path, builtin=builtin)
+        except CalmError as exc:
+            failed += 1
+            for line in exc.details or [exc.message]:
+                err().print(line, markup=False)
+        else:
+            out().print(f"ok  {path}  ({tree.id}: {len(tree.nodes)} nodes)", markup=False)
+    if failed:
+        raise BadInput(f"{failed} of {len(targets)} tree file(s) have problems")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the tree format, for editor completion and checking."""
+    from importlib import resources
+
+    print((resources.files("calmcli.tree") / "schema.json").read_text(encoding="utf-8"), end="")

@@ -1,0 +1,273 @@
+"""The interview engine: walks a tree, asking through a `Prompter`, with going back, branching,
+review-and-edit and answers given in advance. It does no terminal I/O itself, so tests drive it
+with a scripted prompter and the CLI with questionary.
+
+State is three maps. `answers` holds the answers on the path walked so far, in order; `prefill`
+holds answers given in advance (an answers file, a resumed draft, or the answers after the one
+being edited in review), accepted without asking when the walk reaches them; `memory` holds
+answers the user walked back past, offered again as defaults. Answers on branches no longer
+taken are therefore never part of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from . import answers as ans
+from . import dates
+from .errors import BadInput
+from .templates import render
+from .tree.model import END, Node, Tree
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Any = _Back()
+"""What a prompter returns when the user asks to go back to the previous question."""
+
+
+class NoAnswer(Exception):
+    """Raised by a prompter that cannot ask (no terminal, `--no-input`) and has no default."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One prompt, ready to show: texts already filled from earlier answers."""
+
+    node: Node
+    prompt: str
+    help: str
+    section: str
+    default: Any
+    error: str | None
+    can_go_back: bool
+    check: Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    node_id: str
+    section: str
+    prompt: str
+    answer: str
+
+
+class Prompter(Protocol):
+    def note(self, question: Question) -> None: ...
+
+    def ask(self, question: Question) -> Any: ...
+
+    def review(self, rows: list[ReviewRow]) -> str | None: ...
+
+
+class Interview:
+    def __init__(
+        self,
+        tree: Tree,
+        *,
+        now: Callable[[], datetime] = dates.local_now,
+        prefill: dict[str, Any] | None = None,
+        seen_notes: set[str] | None = None,
+        on_change: Callable[[Interview], None] | None = None,
+    ) -> None:
+        self.tree = tree
+        self.now = now
+        self.answers: dict[str, Any] = {}
+        self.path: list[str] = []
+        self.prefill: dict[str, Any] = dict(prefill or {})
+        self.memory: dict[str, Any] = {}
+        self.seen_notes: set[str] = set(seen_notes or ())
+        self.on_change = on_change
+        self.problems: list[str] = []
+
+    # -- the walk --------------------------------------------------------------------------
+
+    def run(self, prompter: Prompter) -> dict[str, Any]:
+        """Walk to the end, then review until the user confirms; return the answers."""
+        self.walk(prompter)
+        self._raise_problems()
+        while (node_id := prompter.review(self.review_rows())) is not None:
+            self.edit(node_id)
+            self.walk(prompter)
+        return dict(self.answers)
+
+    def walk(self, prompter: Prompter) -> None:
+        cur = self.tree.next_id(self.path[-1], self.answers) if self.path else self.tree.start
+        steps = 0
+        while cur != END:
+            steps += 1
+            if steps > 20 * len(self.tree.nodes) + 100:
+                raise BadInput(f"{self.tree.source}: the interview keeps looping at {cur!r}")
+            node = self.tree.node(cur)
+            if not node.is_question:
+                if cur not in self.seen_notes:
+                    prompter.note(self.question(node, None, None))
+                    self.seen_notes.add(cur)
+                    self._changed()
+                self.path.append(cur)
+            else:
+                value = self.obtain(node, prompter)
+                if value is BACK:
+                    cur = self._rewind()
+                    continue
+                self.answers[cur] = value
+                self.path.append(cur)
+                self._changed()
+            cur = self.tree.next_id(cur, self.answers)
+
+    def obtain(self, node: Node, prompter: Prompter) -> Any:
+        """An accepted value for `node`: prefilled, or asked until valid; BACK to go back."""
+        error: str | None = None
+        default = self.memory.pop(node.id, None)
+        if node.id in self.prefill:
+            raw = self.prefill.pop(node.id)
+            try:
+                return ans.accept(node, raw, self.now())
+            except ans.Invalid as exc:
+                error, default = str(exc), raw
+        if default is None:
+            default = self.default_for(node)
+        while True:
+            question = self.question(node, default, error)
+            try:
+                raw = prompter.ask(question)
+            except NoAnswer:
+                self.problems.append(f"{node.id}: {error or 'missing answer'} ({question.prompt})")
+                return None
+            if raw is BACK:
+                if self._previous_question() is not None:
+                    return BACK
+                error = "This is the first question; there is nothing to go back to."
+                continue
+            try:
+                return ans.accept(node, raw, self.now())
+            except ans.Invalid as exc:
+                if getattr(prompter, "interactive", True) is False:
+                    self.problems.append(f"{node.id}: {exc} (got {raw!r})")
+                    return None
+                error, default = str(exc), raw
+
+    # -- going back and editing ---------------------------------------------------------------
+
+    def _previous_question(self) -> int | None:
+        for i in range(len(self.path) - 1, -1, -1):
+            if self.tree.node(self.path[i]).is_question:
+                return i
+        return None
+
+    def _rewind(self) -> str:
+        """Drop the path back to the previous question; its answer becomes the default."""
+        i = self._previous_question()
+        assert i is not None
+        node_id = self.path[i]
+        for dropped in self.path[i:]:
+            if dropped in self.answers:
+                self.memory[dropped] = self.answers.pop(dropped)
+        del self.path[i:]
+        self._changed()
+        return node_id
+
+    def edit(self, node_id: str) -> None:
+        """Re-ask `node_id`; answers after it are kept and reused while their branch still holds."""
+        if node_id not in self.path:
+            raise BadInput(f"{node_id!r} was not asked in this interview")
+        i = self.path.index(node_id)
+        for later in self.path[i + 1 :]:
+            if later in self.answers and later not in self.prefill:
+                self.prefill[later] = self.answers[later]
+        if node_id in self.answers:
+            self.memory[node_id] = self.answers[node_id]
+        for dropped in self.path[i:]:
+            self.answers.pop(dropped, None)
+        del self.path[i:]
+        self._changed()
+
+    # -- what the prompter sees ----------------------------------------------------------------
+
+    def fill(self, template: str) -> str:
+        return render(template, ans.lookup(self.tree, self.answers, self.now()))
+
+    def default_for(self, node: Node) -> Any:
+        default = node.default
+        if isinstance(default, str):
+            default = self.fill(default)
+            if node.kind == "date" and default:
+                try:
+                    when = dates.parse_when(default, self.now())
+                except BadInput:
+                    return None
+                return when.strftime("%Y-%m-%d %H:%M")
+        return default
+
+    def question(self, node: Node, default: Any, error: str | None) -> Question:
+        section = self.tree.section(node.section)
+        return Question(
+            node=node,
+            prompt=self.fill(node.prompt),
+            help=self.fill(node.help),
+            section=section.title if section else node.section,
+            default=default,
+            error=error,
+            can_go_back=self._previous_question() is not None,
+            check=lambda raw: self._check(node, raw),
+        )
+
+    def _check(self, node: Node, raw: Any) -> str | None:
+        try:
+            ans.accept(node, raw, self.now())
+        except ans.Invalid as exc:
+            return str(exc)
+        return None
+
+    def review_rows(self) -> list[ReviewRow]:
+        rows = []
+        for node_id in self.path:
+            node = self.tree.node(node_id)
+            if node.is_question:
+                section = self.tree.section(node.section)
+                shown = ans.display(node, self.answers.get(node_id), self.now())
+                rows.append(
+                    ReviewRow(
+                        node_id,
+                        section.title if section else node.section,
+                        self.fill(node.prompt),
+                        shown if shown else "(skipped)",
+                    )
+                )
+        return rows
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
+
+    def _raise_problems(self) -> None:
+        if self.problems:
+            n = len(self.problems)
+            raise BadInput(
+                f"{n} answer{'s' if n > 1 else ''} missing or invalid for tree {self.tree.id!r}; "
+                "give them in the --answers file",
+                details=self.problems,
+            )
+
+
+class NonInteractive:
+    """The prompter for `--no-input`: defaults are taken, anything else is reported missing."""
+
+    interactive = False
+
+    def note(self, question: Question) -> None:
+        return None
+
+    def ask(self, question: Question) -> Any:
+        if question.default is None or question.error:
+            raise NoAnswer(question.node.id)
+        return question.default
+
+    def review(self, rows: list[ReviewRow]) -> str | None:
+        return None

@@ -1,0 +1,1 @@
+"""Interview trees: the format-1 schema and (later) loading and checking."""
