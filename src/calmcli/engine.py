@@ -265,7 +265,7 @@ class NonInteractive:
         return None
 
     def ask(self, question: Question) -> Any:
-        if question.default is None or question.error:
+        if question.error or (question.default is None and question.node.required):
             raise NoAnswer(question.node.id)
         return question.default
 

@@ -1,2 +1,199 @@
-def new() -> None:
-    """Start a new case (in progress)."""
+"""`calm new`: the guided interview, the call plan, the case file and the follow-up reminder."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..errors import BadInput, Interrupted
+
+HELP = """Prepare for the call back: answer a few questions, get a call plan and a reminder.
+
+Keys: Ctrl-B goes back to the previous question; at the end you can change any answer.
+Every answer is saved as you go: after Ctrl-C, `calm new --resume` continues.
+"""
+
+
+def _can_prompt() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _make_prompter() -> Any:
+    from .output import out
+    from .prompts import QuestionaryPrompter
+
+    return QuestionaryPrompter(out())
+
+
+def new(
+    tree_ref: str = typer.Option(
+        None, "--tree", "-t", help="Tree name (see `calm tree list`) or path. Default: ask."
+    ),
+    answers_file: Path = typer.Option(  # noqa: B008
+        None,
+        "--answers",
+        "-a",
+        help="YAML file of question id -> answer; only missing answers are asked.",
+        dir_okay=True,
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail (exit 2) listing missing or invalid answers."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted interview."),
+    draft_ref: str = typer.Argument(None, metavar="[DRAFT]", help="With --resume: which draft."),
+) -> None:
+    from .. import dates, store
+    from ..engine import Interview, NonInteractive
+    from ..tree import registry
+    from .output import out
+
+    if draft_ref and not resume:
+        raise BadInput("a DRAFT argument only makes sense with --resume")
+    if not no_input and not _can_prompt():
+        raise BadInput(
+            "calm new asks questions, but this is not a terminal; "
+            "give the answers with --answers FILE and add --no-input"
+        )
+    now = dates.local_now()
+    draft: store.Draft | None = None
+    prefill: dict[str, Any] = {}
+    if resume:
+        draft = _pick_draft(draft_ref, interactive=not no_input)
+        tree = registry.resolve(draft.tree_ref)
+        prefill.update(draft.answers)
+    elif tree_ref:
+        tree = registry.resolve(tree_ref)
+    elif no_input:
+        tree = registry.resolve("default")
+    else:
+        tree = _pick_tree()
+    if answers_file is not None:
+        from ..answers import read_answers_file
+
+        prefill.update(read_answers_file(answers_file, tree, now))
+
+    if no_input:
+        interview = Interview(tree, prefill=prefill)
+        answers = interview.run(NonInteractive())
+    else:
+        if draft is None:
+            draft = store.Draft(
+                id=store.new_draft_id(now),
+                tree_ref=str(tree.source) if not tree.builtin else tree.id,
+                tree_id=tree.id,
+                started=now,
+                updated=now,
+            )
+        answers = _interview(tree, prefill, draft)
+
+    from ..intake import save_new_case
+    from .render import call_plan
+
+    saved = save_new_case(tree, answers, dates.local_now())
+    if draft is not None:
+        store.delete_draft(draft.id)
+    console = out()
+    console.print(call_plan(saved.plan, saved.case.id), width=min(console.width, 100))
+    console.print("Saved:", style="bold")
+    for label, path in (
+        ("case", saved.case_path),
+        ("plan", saved.plan_path),
+        ("reminder", saved.reminder_path),
+    ):
+        console.print(f"  {label:<9}{path}", markup=False)
+    console.print(
+        "Import the reminder into your calendar; `calm followup` lists check-ins that are due.",
+        style="dim",
+        markup=False,
+    )
+
+
+def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]:
+    """Run the interactive interview, saving the draft after every answer."""
+    from .. import dates, store
+    from ..engine import Interview
+
+    def keep(interview: Interview) -> None:
+        if not interview.answers and not draft.answers:
+            return
+        draft.answers = dict(interview.answers)
+        draft.seen_notes = sorted(interview.seen_notes)
+        draft.updated = dates.local_now()
+        store.save_draft(draft)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    interview = Interview(tree, prefill=prefill, seen_notes=set(draft.seen_notes), on_change=keep)
+    try:
+        return interview.run(_make_prompter())
+    except (KeyboardInterrupt, EOFError):
+        if store.draft_path(draft.id).exists():
+            raise Interrupted(
+                f"stopped; your answers are kept. Continue with: calm new --resume {draft.id}"
+            ) from None
+        raise Interrupted("stopped before any answer; nothing to keep") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _pick_tree() -> Any:
+    import questionary
+
+    from ..tree import registry
+    from .prompts import STYLE
+
+    usable = [e for e in registry.entries() if e.problem is None]
+    choice = questionary.select(
+        "Which situation is it?",
+        choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],
+        style=STYLE,
+    ).unsafe_ask()
+    if choice is None:
+        raise Interrupted("stopped before any answer; nothing to keep")
+    return registry.resolve(choice)
+
+
+def _pick_draft(ref: str | None, *, interactive: bool) -> Any:
+    from .. import dates, store
+    from .output import warn
+
+    drafts, warnings = store.list_drafts()
+    for line in warnings:
+        warn(f"skipped: {line}")
+    if ref:
+        match = [d for d in drafts if d.id == ref or d.id.startswith(ref)]
+        if len(match) == 1:
+            return match[0]
+        known = ", ".join(d.id for d in drafts) or "none"
+        what = "matches several drafts" if match else "is not a draft"
+        raise BadInput(f"{ref!r} {what} (drafts: {known})")
+    if not drafts:
+        raise BadInput("there is no interrupted interview to resume; start one with `calm new`")
+    if len(drafts) == 1:
+        return drafts[0]
+    if not interactive:
+        listing = [f"{d.id}  {d.customer or '(no name yet)'}  ({d.tree_id})" for d in drafts]
+        raise BadInput("several drafts; name one: calm new --resume DRAFT", details=listing)
+    import questionary
+
+    from .prompts import STYLE
+
+    picked = questionary.select(
+        "Which interview do you want to continue?",
+        choices=[
+            questionary.Choice(
+                f"{d.customer or '(no name yet)'} · {d.tree_id} · "
+                f"{len(d.answers)} answers · {dates.format_when(d.updated)}",
+                d.id,
+            )
+            for d in drafts
+        ],
+        style=STYLE,
+    ).unsafe_ask()
+    return next(d for d in drafts if d.id == picked)

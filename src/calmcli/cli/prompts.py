@@ -1,0 +1,182 @@
+"""The one adapter between the interview engine and questionary (imported only by `calm new`).
+
+Every prompt gets the same extra key: Ctrl-B goes back to the previous question. Optional
+questions can be skipped with an empty answer (or the "skip" choice). Ctrl-C raises
+KeyboardInterrupt; the caller keeps the draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from rich.console import Console
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from .. import breathe
+from ..engine import BACK, Question, ReviewRow
+
+BACK_KEY = "c-b"
+BACK_HINT = "Ctrl-B: back"
+SKIP = "__calm_skip__"
+CONFIRM = "__calm_confirm__"
+
+STYLE = questionary.Style([("qmark", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack")])
+
+
+def _with_back(question: questionary.Question) -> questionary.Question:
+    keys = KeyBindings()
+
+    @keys.add(BACK_KEY, eager=True)
+    def _back(event: Any) -> None:
+        event.app.exit(result=BACK)
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+    return question
+
+
+class QuestionaryPrompter:
+    interactive = True
+
+    def __init__(self, console: Console, *, breathing_seconds: int = 32) -> None:
+        self.console = console
+        self.breathing_seconds = breathing_seconds
+        self.section = ""
+
+    def _section(self, title: str) -> None:
+        if title != self.section:
+            self.section = title
+            self.console.print(Rule(Text(title, style="bold magenta"), align="left"))
+
+    def note(self, q: Question) -> None:
+        self._section(q.section)
+        body = Text(q.prompt)
+        if q.help:
+            body.append("\n" + q.help, style="dim")
+        self.console.print(Panel(body, border_style="cyan", expand=False))
+        if q.node.id == "breathe":
+            self.offer_breathing()
+
+    def offer_breathing(self) -> None:
+        choice = questionary.select(
+            "Take a short breathing pause first?",
+            choices=[
+                questionary.Choice(f"Yes, breathe with me ({self.breathing_seconds} s)", "yes"),
+                questionary.Choice("Skip, I'm ready", "no"),
+            ],
+            style=STYLE,
+        ).unsafe_ask()
+        if choice == "yes":
+            run_breathing(self.console, self.breathing_seconds)
+
+    def ask(self, q: Question) -> Any:
+        self._section(q.section)
+        if q.help:
+            self.console.print(Text(q.help, style="dim"))
+        if q.error:
+            self.console.print(Text(f"✗ {q.error}", style="bold red"))
+        node = q.node
+        hint = BACK_HINT if q.can_go_back else ""
+        if node.kind in ("text", "longtext", "date"):
+            extra = []
+            if not node.required:
+                extra.append("Enter: skip")
+            if node.kind == "longtext":
+                extra.append("Esc then Enter: done")
+            if node.kind == "date":
+                extra.append("e.g. tomorrow 9am, fri, +3d")
+            instruction = " · ".join([*extra, hint] if hint else extra)
+            question = questionary.text(
+                q.prompt,
+                default="" if q.default is None else str(q.default),
+                validate=lambda t: q.check(t) or True,
+                multiline=node.kind == "longtext",
+                instruction=f"({instruction})" if instruction else None,
+                style=STYLE,
+            )
+        elif node.kind == "yesno":
+            question = questionary.confirm(
+                q.prompt,
+                default=bool(q.default) if q.default is not None else True,
+                instruction=f"(y/n{', ' + hint if hint else ''}) ",
+                style=STYLE,
+            )
+        elif node.kind in ("choice", "scale"):
+            if node.kind == "choice":
+                choices = [questionary.Choice(c.label, c.value) for c in node.choices]
+            else:
+                choices = [
+                    questionary.Choice(
+                        f"{n}" + (f"  {node.labels[n]}" if n in node.labels else ""), n
+                    )
+                    for n in range(node.min, node.max + 1)
+                ]
+            if not node.required:
+                choices.append(questionary.Choice("(skip)", SKIP))
+            values = [c.value for c in choices]
+            question = questionary.select(
+                q.prompt,
+                choices=choices,
+                default=q.default if q.default in values else None,
+                instruction=f"(arrows, Enter{', ' + hint if hint else ''})",
+                style=STYLE,
+            )
+        elif node.kind == "multi":
+            chosen = q.default if isinstance(q.default, list) else []
+            question = questionary.checkbox(
+                q.prompt,
+                choices=[
+                    questionary.Choice(c.label, c.value, checked=c.value in chosen)
+                    for c in node.choices
+                ],
+                validate=lambda picked: q.check(list(picked)) or True,
+                instruction=f"(Space: pick, Enter: done{', ' + hint if hint else ''})",
+                style=STYLE,
+            )
+        else:  # pragma: no cover - the loader only lets known kinds through
+            raise AssertionError(node.kind)
+        answer = _with_back(question).unsafe_ask()
+        return None if answer == SKIP else answer
+
+    def review(self, rows: list[ReviewRow]) -> str | None:
+        self.section = ""
+        self.console.print(Rule(Text("Check your answers", style="bold magenta"), align="left"))
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column("question", style="dim", max_width=48, overflow="fold")
+        table.add_column("answer", overflow="fold")
+        for row in rows:
+            table.add_row(row.prompt, row.answer)
+        self.console.print(table)
+        choices = [questionary.Choice("Looks right: make the call plan", CONFIRM)]
+        for row in rows:
+            answer = " ".join(row.answer.split())
+            short = answer if len(answer) <= 30 else answer[:29] + "…"
+            prompt = " ".join(row.prompt.split())
+            prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
+            choices.append(questionary.Choice(f"Change: {prompt} ({short})", row.node_id))
+        picked = questionary.select(
+            "All correct?", choices=choices, instruction="(arrows, Enter)", style=STYLE
+        ).unsafe_ask()
+        return None if picked == CONFIRM else picked
+
+
+def run_breathing(console: Console, seconds: int) -> None:
+    """Box breathing drawn live; Ctrl-C ends the pause early (not the whole command)."""
+    from rich.live import Live
+
+    def frame(beat: breathe.Beat) -> Panel:
+        dots = "● " * beat.count + "○ " * (breathe.COUNT - beat.count)
+        body = Text.assemble((f"{beat.phase}\n", "bold cyan"), (dots, "cyan"), f"\n{beat.left} s")
+        return Panel(body, title="breathe", expand=False)
+
+    try:
+        with Live(console=console, transient=True, auto_refresh=False) as live:
+            breathe.run(seconds, lambda b: live.update(frame(b), refresh=True))
+    except KeyboardInterrupt:
+        pass
+    console.print(Text(breathe.MINDSET, style="italic"))
