@@ -1,3 +1,3 @@
-from calmcli.cli.main import run
+from calmcli.quick import main
 
-run()
+main()

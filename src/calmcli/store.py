@@ -50,6 +50,9 @@ class Case:
     followup_due: datetime | None = None
     planned: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
+    outcome: dict[str, Any] | None = None
+    checkins: list[dict[str, Any]] = field(default_factory=list)
+    review: dict[str, Any] | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +69,9 @@ class Case:
             "followup_due": dates.to_iso(self.followup_due) if self.followup_due else None,
             "planned": self.planned,
             "answers": self.answers,
+            "outcome": self.outcome,
+            "checkins": self.checkins,
+            "review": self.review,
             "history": self.history,
         }
         data.update(self.extra)
@@ -77,7 +83,7 @@ class Case:
 
 _CASE_KEYS = {
     "calm_case", "id", "tree", "customer", "phone", "job", "created", "status",
-    "followup_due", "planned", "answers", "history",
+    "followup_due", "planned", "answers", "outcome", "checkins", "review", "history",
 }  # fmt: skip
 
 
@@ -100,9 +106,12 @@ def case_from_data(data: Any, source: str) -> Case:
     status = data.get("status")
     if status not in STATUSES:
         raise bad(f"'status' must be one of {', '.join(STATUSES)}, not {status!r}")
-    for key in ("answers",):
-        if not isinstance(data.get(key, {}), dict):
+    for key in ("answers", "outcome", "review"):
+        if not isinstance(data.get(key) or {}, dict):
             raise bad(f"{key!r} must be a mapping")
+    checkins = data.get("checkins") or []
+    if not isinstance(checkins, list) or not all(isinstance(c, dict) for c in checkins):
+        raise bad("'checkins' must be a list of check-ins")
     history = data.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise bad("'history' must be a list of events")
@@ -124,6 +133,9 @@ def case_from_data(data: Any, source: str) -> Case:
         followup_due=due,
         planned=str(data.get("planned") or ""),
         answers=dict(data.get("answers") or {}),
+        outcome=data.get("outcome") or None,
+        checkins=list(checkins),
+        review=data.get("review") or None,
         history=list(history),
         extra={k: v for k, v in data.items() if k not in _CASE_KEYS},
     )
@@ -146,7 +158,7 @@ def reminder_path(case_id: str) -> Path:
 
 
 def load_case(path: Path) -> Case:
-    doc = yamlsafe.read_file(path, what="case file")
+    doc = yamlsafe.read_file(path, what="case file", fast=True)
     return case_from_data(doc.data, str(path))
 
 

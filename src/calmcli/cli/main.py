@@ -13,6 +13,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
+from . import cases as cases_cmd
+from . import followup as followup_cmd
 from . import new as new_cmd
 from . import tree as tree_cmd
 from .output import err
@@ -50,8 +52,13 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command("new", help=new_cmd.HELP)(new_cmd.new)
+app.add_typer(followup_cmd.app, name="followup")
+app.command("log")(cases_cmd.log)
+app.command("list")(cases_cmd.list_cases)
+app.command("show")(cases_cmd.show)
+app.command("export")(cases_cmd.export)
 app.add_typer(tree_cmd.app, name="tree")
-app.command("new")(new_cmd.new)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,77 @@
+"""Which check-ins are due: overdue, today, upcoming. Pure data, stdlib only (the fast path uses it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .index import Row
+
+
+@dataclass(frozen=True)
+class Due:
+    row: Row
+    due: datetime | None
+    state: str  # "overdue", "today", "upcoming", "later" or "unscheduled"
+    days_overdue: int = 0
+
+    @property
+    def is_due(self) -> bool:
+        return self.state in ("overdue", "today")
+
+
+def classify(row: Row, now: datetime) -> Due:
+    if not row.due:
+        return Due(row, None, "unscheduled")
+    try:
+        due = datetime.fromisoformat(row.due)
+    except ValueError:
+        return Due(row, None, "unscheduled")
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=now.tzinfo)
+    day = due.astimezone(now.tzinfo).date()
+    today = now.date()
+    if day < today:
+        return Due(row, due, "overdue", (today - day).days)
+    if day == today:
+        return Due(row, due, "today")
+    return Due(row, due, "upcoming")
+
+
+def select(
+    rows: list[Row], now: datetime, *, within: timedelta | None = None, every: bool = False
+) -> list[Due]:
+    """Open cases due by the end of today (plus `within` ahead, or all of them), by due time."""
+    items = [classify(r, now) for r in rows if r.status == "open"]
+    horizon = None if within is None else now + within
+    chosen = []
+    for item in items:
+        if item.is_due or every:
+            chosen.append(item)
+        elif horizon is not None and item.due is not None and item.due <= horizon:
+            chosen.append(item)
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(chosen, key=lambda d: (d.due or far, d.row.customer))
+
+
+def printable(text: str) -> str:
+    """One line of user text with control characters (ANSI escapes, CR, NUL) removed."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def nudge(items: list[Due], limit: int = 3) -> str:
+    """One short line for a shell prompt: '2 check-ins due: Dana (overdue 1 day), Sam'."""
+    due = [d for d in items if d.is_due]
+    if not due:
+        return "No check-ins due."
+    parts = []
+    for d in due[:limit]:
+        name = printable(d.row.customer)[:40] or d.row.id
+        if d.state == "overdue":
+            s = "" if d.days_overdue == 1 else "s"
+            parts.append(f"{name} (overdue {d.days_overdue} day{s})")
+        else:
+            parts.append(name)
+    more = f", and {len(due) - limit} more" if len(due) > limit else ""
+    noun = "check-in" if len(due) == 1 else "check-ins"
+    return f"{len(due)} {noun} due: {', '.join(parts)}{more}"

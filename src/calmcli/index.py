@@ -1,0 +1,210 @@
+"""A derived index of the case files, kept in the cache directory so listing never parses them all.
+
+The index is only a cache: the case files are the truth, and deleting the index costs one
+rebuild. It lives outside $CALM_HOME (so a synced CALM_HOME never syncs it) in two JSON files:
+
+- `open.json`: the open cases' rows, the bad files' messages, and the cases folder's mtime. The
+  daily `calm followup` reads only this: if the folder's mtime is unchanged no case was added,
+  removed or rewritten by calm (every write is a rename), and a stat of each open case catches
+  in-place hand edits.
+- `all.json`: every case's row with its file's mtime and size; read only when the folder
+  changed, to re-parse just the files that changed, or by `calm list`.
+
+This module imports nothing heavy: the `--check` fast path runs on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+INDEX_VERSION = 2
+FIELDS = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "file")
+
+
+@dataclass(frozen=True)
+class Row:
+    """What listing needs of a case, without opening its file."""
+
+    id: str
+    customer: str
+    phone: str
+    job: str
+    status: str
+    due: str
+    created: str
+    planned: str
+    tree: str
+    file: str = ""
+
+    @classmethod
+    def from_list(cls, values: list[Any]) -> Row:
+        return cls(*values)
+
+    def to_list(self) -> list[str]:
+        return [getattr(self, f) for f in FIELDS]
+
+
+@dataclass
+class Listing:
+    rows: list[Row]
+    warnings: list[str]
+    rebuilt: int = 0
+
+
+def _index_dir() -> Path:
+    home = str(paths.calm_home().expanduser().absolute())
+    key = hashlib.sha1(home.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return paths.cache_dir() / "index" / key
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return None
+    return data
+
+
+def _save(path: Path, data: dict[str, Any]) -> None:
+    """Best effort: an index that cannot be written only costs speed next time."""
+    from .atomic import atomic_write
+    from .errors import CalmError
+
+    try:
+        atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    except CalmError:
+        pass
+
+
+def row_from_file(path: Path) -> Row:
+    """Parse one case file into a row; raises BadInput for a corrupt file."""
+    from . import store
+
+    case = store.load_case(path)
+    return row_of(case, path.name)
+
+
+def row_of(case: Any, file: str) -> Row:
+    from . import dates
+
+    return Row(
+        id=case.id,
+        customer=case.customer,
+        phone=case.phone,
+        job=case.job,
+        status=case.status,
+        due=dates.to_iso(case.followup_due) if case.followup_due else "",
+        created=dates.to_iso(case.created),
+        planned=case.planned,
+        tree=case.tree_id,
+        file=file,
+    )
+
+
+def _dir_mtime(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
+    """The open cases, using `open.json` when the cases folder has not changed."""
+    folder = paths.cases_dir()
+    mtime = _dir_mtime(folder)
+    if mtime is None:
+        return Listing([], [])
+    idx = _index_dir()
+    data = _load(idx / "open.json")
+    if data is None or data.get("dir_mtime") != mtime:
+        full = refresh(progress)
+        return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
+    rows: list[Row] = []
+    changed = False
+    stamps: dict[str, list[int]] = data["stamps"]
+    warnings = list(data["bad"].values())
+    for values in data["rows"]:
+        row = Row.from_list(values)
+        try:
+            st = (folder / row.file).stat()
+        except OSError:
+            changed = True
+            break
+        if [st.st_mtime_ns, st.st_size] != stamps.get(row.file):
+            changed = True
+            break
+        rows.append(row)
+    if changed:  # an open case was edited in place or vanished: fall back to a full refresh
+        full = refresh(progress)
+        return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
+    return Listing(rows, warnings)
+
+
+def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
+    """Every case, re-parsing only files whose mtime or size changed since the last index."""
+    from .errors import BadInput
+
+    folder = paths.cases_dir()
+    idx = _index_dir()
+    before = _dir_mtime(folder)
+    old = _load(idx / "all.json") or {"files": {}}
+    old_files: dict[str, list[Any]] = old["files"]
+    files: dict[str, list[Any]] = {}
+    bad: dict[str, str] = {}
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file()]
+    except OSError:
+        return Listing([], [])
+    todo = []
+    for entry in entries:
+        st = entry.stat()
+        stamp = [st.st_mtime_ns, st.st_size]
+        prev = old_files.get(entry.name)
+        if prev is not None and prev[:2] == stamp:
+            files[entry.name] = prev
+        else:
+            todo.append((entry, stamp))
+    for n, (entry, stamp) in enumerate(todo, 1):
+        try:
+            row = row_from_file(Path(entry.path))
+        except BadInput as exc:
+            files[entry.name] = [*stamp, None, exc.message]
+        else:
+            files[entry.name] = [*stamp, row.to_list()]
+        if progress is not None:
+            progress(n, len(todo))
+    rows: list[Row] = []
+    warnings: list[str] = []
+    for name in sorted(files):
+        rec = files[name]
+        if rec[2] is None:
+            bad[name] = rec[3]
+            warnings.append(rec[3])
+        else:
+            rows.append(Row.from_list(rec[2]))
+    if todo or len(files) != len(old_files) or old.get("dir_mtime") != before:
+        _save(idx / "all.json", {"version": INDEX_VERSION, "dir_mtime": before, "files": files})
+        open_list = [r for r in rows if r.status == "open"]
+        stamps = {r.file: files[r.file][:2] for r in open_list}
+        _save(
+            idx / "open.json",
+            {
+                "version": INDEX_VERSION,
+                "dir_mtime": before,
+                "rows": [r.to_list() for r in open_list],
+                "stamps": stamps,
+                "bad": bad,
+            },
+        )
+    return Listing(rows, warnings, rebuilt=len(todo))
