@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -120,7 +119,9 @@ def only_event(ics: Path) -> icalendar.Event:
 
 
 def new_case(folder: Path, data: dict[str, Any], name: str = "answers.yaml") -> Result:
-    return calm("new", "--tree", "default", "--answers", write_answers(folder, data, name), "--no-input")
+    return calm(
+        "new", "--tree", "default", "--answers", write_answers(folder, data, name), "--no-input"
+    )
 
 
 # -- the happy path ---------------------------------------------------------------------------
@@ -217,14 +218,6 @@ def test_new_prints_plan_and_writes_case_plan_and_reminder(
     assert alarms[0].decoded("TRIGGER") < timedelta(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: plan.followup_due reads the stored answer with dates.from_iso, which gives a "
-        "fixed-offset datetime, so reminders.write_reminder writes DTSTART in UTC "
-        "(DTSTART:...Z) with no TZID=Europe/London and no VTIMEZONE"
-    ),
-)
 def test_reminder_is_in_the_local_zone(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
@@ -267,7 +260,9 @@ def test_same_customer_twice_gets_distinct_ids(
     assert second.stem == first.stem + "-2"
     assert first.read_text(encoding="utf-8") == first_text  # not overwritten
     assert store.load_case(second).job == "bathroom at 3 Mill Lane"
-    uids = {str(only_event(calm_home / "followups" / f"{p.stem}.ics")["UID"]) for p in (first, second)}
+    uids = {
+        str(only_event(calm_home / "followups" / f"{p.stem}.ics")["UID"]) for p in (first, second)
+    }
     assert uids == {f"{first.stem}@calm.local", f"{second.stem}@calm.local"}
     assert (calm_home / "cases" / f"{second.stem}.md").is_file()
 
@@ -288,8 +283,9 @@ HOSTILE_NAMES = [
 def test_hostile_names_give_safe_files_inside_calm_home(
     tmp_path: Path, calm_home: Path, workdir: Path, answers: dict[str, Any], name: str
 ) -> None:
+    answers_file = write_answers(workdir, dict(answers, customer_name=name))
     before = files_under(tmp_path)
-    result = new_case(workdir, dict(answers, customer_name=name))
+    result = calm("new", "--tree", "default", "--answers", answers_file, "--no-input")
     assert result.exit_code == 0, result.output
 
     new_files = files_under(tmp_path) - before
@@ -329,13 +325,6 @@ def test_rich_markup_in_name_is_printed_literally(
     assert "[link=x]j[/]" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: cli/render.py call_plan puts user text into rich Text, which keeps ESC (0x1b); "
-        "a customer name like 'Ann\\x1b[2J' clears or retitles the user's terminal"
-    ),
-)
 def test_escape_sequences_in_name_do_not_reach_the_terminal(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
@@ -344,13 +333,6 @@ def test_escape_sequences_in_name_do_not_reach_the_terminal(
     assert "\x1b" not in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: plan.to_markdown (_md) escapes Markdown characters but keeps control characters, "
-        "so ESC from a customer name lands in the .md plan and reaches the terminal on `cat`"
-    ),
-)
 def test_escape_sequences_in_name_stay_out_of_markdown_plan(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
@@ -363,11 +345,12 @@ def test_escape_sequences_in_name_stay_out_of_markdown_plan(
 def test_over_long_name_is_refused_and_nothing_written(
     tmp_path: Path, calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
+    answers_file = write_answers(workdir, dict(answers, customer_name="x" * 10_000))
     before = files_under(tmp_path)
-    result = new_case(workdir, dict(answers, customer_name="x" * 10_000))
+    result = calm("new", "--tree", "default", "--answers", answers_file, "--no-input")
     assert result.exit_code == 2
     assert "customer_name" in result.stderr
-    assert files_under(tmp_path) - before == {workdir / "answers.yaml"}
+    assert files_under(tmp_path) == before
     assert not (calm_home / "cases").exists()
 
 
@@ -489,9 +472,7 @@ def test_answers_file_that_is_not_a_mapping(calm_home: Path, workdir: Path) -> N
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory", "unparseable", "binary"])
-def test_unreadable_answers_file_is_one_message(
-    calm_home: Path, workdir: Path, kind: str
-) -> None:
+def test_unreadable_answers_file_is_one_message(calm_home: Path, workdir: Path, kind: str) -> None:
     path = workdir / "answers.yaml"
     if kind == "directory":
         path.mkdir()
@@ -524,9 +505,7 @@ def test_not_a_terminal_points_to_answers_and_no_input(
     assert case_files(calm_home) == []
 
 
-def test_installed_command_does_not_hang_without_a_terminal(
-    calm_home: Path, workdir: Path
-) -> None:
+def test_installed_command_does_not_hang_without_a_terminal(calm_home: Path, workdir: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "calmcli", "new"],
         stdin=subprocess.DEVNULL,
@@ -587,13 +566,11 @@ def test_tree_file_with_yaml_syntax_error(calm_home: Path, workdir: Path) -> Non
 FIRST_HALF = ("customer_name", "customer_phone", "job", "feeling", "intensity", "what_happened")
 
 
-def save_draft(
-    draft_id: str, answers: dict[str, Any], *, minutes_ago: int = 5, **kw: Any
-) -> Path:
+def save_draft(draft_id: str, answers: dict[str, Any], *, minutes_ago: int = 5) -> Path:
     updated = dates.local_now().replace(microsecond=0) - timedelta(minutes=minutes_ago)
     draft = store.Draft(
         id=draft_id,
-        tree_ref=kw.get("tree_ref", "default"),
+        tree_ref="default",
         tree_id="default",
         started=updated - timedelta(minutes=3),
         updated=updated,
@@ -604,8 +581,9 @@ def save_draft(
 
 
 @pytest.fixture
-def split(answers: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    yield (
+def split(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers cut in two: what the draft holds, and the rest for the answers file."""
+    return (
         {k: v for k, v in answers.items() if k in FIRST_HALF},
         {k: v for k, v in answers.items() if k not in FIRST_HALF},
     )
@@ -652,9 +630,7 @@ def test_resume_without_drafts(calm_home: Path, workdir: Path) -> None:
     assert case_files(calm_home) == []
 
 
-def test_resume_with_two_drafts_needs_a_name(
-    calm_home: Path, workdir: Path, split: Any
-) -> None:
+def test_resume_with_two_drafts_needs_a_name(calm_home: Path, workdir: Path, split: Any) -> None:
     draft_answers, rest = split
     save_draft("2026-03-02-101500-aaaa", draft_answers, minutes_ago=30)
     save_draft("2026-03-02-111500-bbbb", dict(draft_answers, customer_name="Mr Patel"))
@@ -708,14 +684,6 @@ def test_resume_skips_a_corrupt_draft_with_a_warning(
     assert broken.exists()  # left for the user to look at, not deleted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: cli/new.py deletes the resumed draft by the 'id' inside the file "
-        "(store.delete_draft(draft.id)), not by the file it was read from; a draft whose id "
-        "is '../cases/<case>' deletes that case, and the draft file itself stays behind"
-    ),
-)
 def test_resume_deletes_only_the_draft_file_it_read(
     calm_home: Path, workdir: Path, answers: dict[str, Any], split: Any
 ) -> None:

@@ -46,8 +46,8 @@ def _coerce(node: Node, raw: Any, now: datetime) -> Any:
     if kind in ("text", "longtext"):
         if isinstance(raw, dict | list):
             raise Invalid("expected text")
-        text = str(raw).strip() if kind == "text" else str(raw).strip("\n ")
-        return text.replace("\r\n", "\n")
+        text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+        return text.strip() if kind == "text" else text.strip("\n ")
     if kind == "yesno":
         if isinstance(raw, bool):
             return raw
@@ -123,9 +123,9 @@ def _check(node: Node, value: Any, now: datetime) -> None:
                 dates.check_not_past(when, now)
             except BadInput as exc:
                 failed = exc.message
-        if failed is None and rules.max_days_ahead is not None:
-            if when > now + timedelta(days=rules.max_days_ahead):
-                failed = f"at most {rules.max_days_ahead} days ahead"
+        limit = rules.max_days_ahead
+        if failed is None and limit is not None and when > now + timedelta(days=limit):
+            failed = f"at most {rules.max_days_ahead} days ahead"
     if failed is not None:
         raise Invalid(rules.message or failed)
 
@@ -167,7 +167,7 @@ def display(node: Node, value: Any, now: datetime | None = None) -> str:
 
 def read_answers_file(path: Path, tree: Tree, now: datetime) -> dict[str, Any]:
     """Node id -> raw answer from a YAML file; refuse unknown ids and wrong types, naming each."""
-    doc = yamlsafe.read_file(path, what="answers file")
+    doc = yamlsafe.read_file(path, what="an answers file")
     data = doc.data
     if data is None:
         return {}
@@ -193,7 +193,9 @@ def read_answers_file(path: Path, tree: Tree, now: datetime) -> dict[str, Any]:
         out[node.id] = raw
     if problems:
         n = len(problems)
-        raise BadInput(f"{path}: {n} problem{'s' if n > 1 else ''} in the answers", details=problems)
+        raise BadInput(
+            f"{path}: {n} problem{'s' if n > 1 else ''} in the answers", details=problems
+        )
     return out
 
 

@@ -171,7 +171,9 @@ def record_checkin(
     from . import dates
 
     if satisfaction is not None and satisfaction not in SATISFACTION:
-        raise BadInput(f"satisfaction must be one of {', '.join(SATISFACTION)}, not {satisfaction!r}")
+        raise BadInput(
+            f"satisfaction must be one of {', '.join(SATISFACTION)}, not {satisfaction!r}"
+        )
     if close and next_due is not None:
         raise BadInput("choose either --close or --next, not both")
     if not close and next_due is None:

@@ -251,7 +251,8 @@ def to_iso(dt: datetime) -> str:
 def from_iso(text: str) -> datetime:
     """Read back what `to_iso` wrote (or an ISO time from a hand-edited file) as an aware datetime.
 
-    An offset in the text is kept as written. A naive time is taken as local wall time, since
+    An aware time comes back in the local zone (same instant), so reminders and listings carry
+    the zone's name and its daylight-saving rules. A naive time is taken as local wall time, since
     that is what a person editing a file by hand means. Junk raises `BadInput`, never ValueError,
     because the text may come from a file the user edited.
     """
@@ -262,7 +263,7 @@ def from_iso(text: str) -> datetime:
         dt = datetime.fromisoformat(text.strip())
         if dt.tzinfo is None or dt.utcoffset() is None:
             return _attach(dt.replace(tzinfo=None), local_zone())
-        return dt
+        return dt.astimezone(local_zone())
     except (ValueError, OverflowError) as exc:
         raise BadInput(
             f'can\'t read "{_quote(text)}" as an ISO time: expected e.g. "2026-12-01T14:30"'

@@ -124,11 +124,11 @@ class Interview:
     def obtain(self, node: Node, prompter: Prompter) -> Any:
         """An accepted value for `node`: prefilled, or asked until valid; BACK to go back."""
         error: str | None = None
-        default = self.memory.pop(node.id, None)
+        default = self.memory.get(node.id)
         if node.id in self.prefill:
             raw = self.prefill.pop(node.id)
             try:
-                return ans.accept(node, raw, self.now())
+                return self._accepted(node, raw)
             except ans.Invalid as exc:
                 error, default = str(exc), raw
         if default is None:
@@ -146,12 +146,17 @@ class Interview:
                 error = "This is the first question; there is nothing to go back to."
                 continue
             try:
-                return ans.accept(node, raw, self.now())
+                return self._accepted(node, raw)
             except ans.Invalid as exc:
                 if getattr(prompter, "interactive", True) is False:
                     self.problems.append(f"{node.id}: {exc} (got {raw!r})")
                     return None
                 error, default = str(exc), raw
+
+    def _accepted(self, node: Node, raw: Any) -> Any:
+        value = ans.accept(node, raw, self.now())
+        self.memory.pop(node.id, None)
+        return value
 
     # -- going back and editing ---------------------------------------------------------------
 
@@ -177,9 +182,9 @@ class Interview:
         """Re-ask `node_id`; answers after it are kept and reused while their branch still holds."""
         if node_id not in self.path:
             raise BadInput(f"{node_id!r} was not asked in this interview")
-        i = self.path.index(node_id)
+        i = len(self.path) - 1 - self.path[::-1].index(node_id)  # its latest asking
         for later in self.path[i + 1 :]:
-            if later in self.answers and later not in self.prefill:
+            if later in self.answers and later != node_id and later not in self.prefill:
                 self.prefill[later] = self.answers[later]
         if node_id in self.answers:
             self.memory[node_id] = self.answers[node_id]

@@ -1,4 +1,5 @@
-"""Which check-ins are due: overdue, today, upcoming. Pure data, stdlib only (the fast path uses it)."""
+"""Which check-ins are due: overdue, today, upcoming. Pure data and stdlib only: the fast
+`--check` path runs on it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .index import Row
+from .textsafe import one_line
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,16 @@ def select(
     horizon = None if within is None else now + within
     chosen = []
     for item in items:
-        if item.is_due or every:
-            chosen.append(item)
-        elif horizon is not None and item.due is not None and item.due <= horizon:
+        if (
+            item.is_due
+            or every
+            or horizon is not None
+            and item.due is not None
+            and item.due <= horizon
+        ):
             chosen.append(item)
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(chosen, key=lambda d: (d.due or far, d.row.customer))
-
-
-def printable(text: str) -> str:
-    """One line of user text with control characters (ANSI escapes, CR, NUL) removed."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def nudge(items: list[Due], limit: int = 3) -> str:
@@ -66,7 +67,7 @@ def nudge(items: list[Due], limit: int = 3) -> str:
         return "No check-ins due."
     parts = []
     for d in due[:limit]:
-        name = printable(d.row.customer)[:40] or d.row.id
+        name = one_line(d.row.customer)[:40] or d.row.id
         if d.state == "overdue":
             s = "" if d.days_overdue == 1 else "s"
             parts.append(f"{name} (overdue {d.days_overdue} day{s})")

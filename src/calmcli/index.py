@@ -15,6 +15,7 @@ This module imports nothing heavy: the `--check` fast path runs on it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -81,10 +82,8 @@ def _save(path: Path, data: dict[str, Any]) -> None:
     from .atomic import atomic_write
     from .errors import CalmError
 
-    try:
+    with contextlib.suppress(CalmError):
         atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-    except CalmError:
-        pass
 
 
 def row_from_file(path: Path) -> Row:

@@ -15,6 +15,7 @@ from typing import Any
 from . import answers as ans
 from . import dates
 from .templates import render
+from .textsafe import clean
 from .tree.model import Node, PlanLine, Tree
 
 DEFAULTS = {
@@ -110,7 +111,7 @@ def build_plan(tree: Tree, answers: Mapping[str, Any], now: datetime) -> CallPla
     lookup = ans.lookup(tree, answers, now)
 
     def fill(template: str) -> str:
-        return render(template, lookup).strip()
+        return clean(render(template, lookup)).strip()
 
     def text(key: str) -> str:
         template = tree.plan.texts.get(key) or DEFAULTS.get(key, "")
@@ -137,7 +138,7 @@ def build_plan(tree: Tree, answers: Mapping[str, Any], now: datetime) -> CallPla
 
 def _md(text: str) -> str:
     """User text on one Markdown line, with characters that would start markup escaped."""
-    flat = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+    flat = " / ".join(part.strip() for part in clean(text).splitlines() if part.strip())
     for ch in "\\`*_[]<>#|":
         flat = flat.replace(ch, "\\" + ch)
     return flat

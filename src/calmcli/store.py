@@ -25,6 +25,7 @@ from .errors import BadInput, CalmError
 
 CASE_FORMAT = 1
 SLUG_MAX = 40
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 STATUSES = ("open", "closed")
 
 
@@ -100,6 +101,8 @@ def case_from_data(data: Any, source: str) -> Case:
     for key in ("id", "customer"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise bad(f"{key!r} must be text")
+    if not SAFE_ID.fullmatch(data["id"]):
+        raise bad(f"'id' must use a-z, 0-9 and '-' only, not {data['id'][:60]!r}")
     tree = data.get("tree")
     if not isinstance(tree, dict) or not isinstance(tree.get("id"), str):
         raise bad("'tree' must be a mapping with 'id' and 'version'")
@@ -158,8 +161,13 @@ def reminder_path(case_id: str) -> Path:
 
 
 def load_case(path: Path) -> Case:
-    doc = yamlsafe.read_file(path, what="case file", fast=True)
-    return case_from_data(doc.data, str(path))
+    doc = yamlsafe.read_file(path, what="a case file", fast=True)
+    case = case_from_data(doc.data, str(path))
+    if case.id != path.stem:
+        raise BadInput(
+            f"{path}: not a valid case file: 'id' is {case.id!r} but the file is {path.name}"
+        )
+    return case
 
 
 def save_case(case: Case) -> Path:
@@ -213,6 +221,11 @@ class Draft:
     seen_notes: list[str] = field(default_factory=list)
 
     @property
+    def path(self) -> Path:
+        """Where this draft lives: its id is always the file's own name."""
+        return draft_path(self.id)
+
+    @property
     def customer(self) -> str:
         value = self.answers.get("customer_name")
         return str(value) if value else ""
@@ -223,6 +236,8 @@ def new_draft_id(now: datetime) -> str:
 
 
 def draft_path(draft_id: str) -> Path:
+    if not SAFE_ID.fullmatch(draft_id):
+        raise BadInput(f"{draft_id[:60]!r} is not a draft name")
     return paths.drafts_dir() / f"{draft_id}.yaml"
 
 
@@ -243,13 +258,13 @@ def save_draft(draft: Draft) -> Path:
 
 
 def load_draft(path: Path) -> Draft:
-    doc = yamlsafe.read_file(path, what="draft")
+    doc = yamlsafe.read_file(path, what="a draft")
     data = doc.data
     if not isinstance(data, dict) or data.get("calm_draft") != 1:
         raise BadInput(f"{path}: not a calm draft")
     try:
         return Draft(
-            id=str(data["id"]),
+            id=path.stem,
             tree_ref=str(data["tree"]),
             tree_id=str(data.get("tree_id") or data["tree"]),
             started=dates.from_iso(str(data["started"])),
@@ -259,6 +274,8 @@ def load_draft(path: Path) -> Draft:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInput(f"{path}: not a valid draft ({exc})") from None
+    except BadInput as exc:
+        raise BadInput(f"{path}: not a valid draft: {exc.message}") from None
 
 
 def list_drafts() -> tuple[list[Draft], list[str]]:

@@ -28,7 +28,7 @@ class TemplateError(ValueError):
 
 
 def _tokens(template: str) -> Iterator[tuple[str, Placeholder | None]]:
-    """Yield (literal text, None) and ("", placeholder) pieces; raise TemplateError on bad braces."""
+    """Yield (text, None) and ("", placeholder) pieces; raise TemplateError on bad braces."""
     pos = 0
     for m in _TOKEN.finditer(template):
         if m.start() > pos:
@@ -37,7 +37,9 @@ def _tokens(template: str) -> Iterator[tuple[str, Placeholder | None]]:
         if text in ("{{", "}}"):
             yield text[0], None
         elif text in ("{", "}"):
-            raise TemplateError(f"unmatched {text!r}: write {text * 2} for a literal brace", m.start())
+            raise TemplateError(
+                f"unmatched {text!r}: write {text * 2} for a literal brace", m.start()
+            )
         else:
             inner = _PLACEHOLDER.match(m.group(1))
             if not inner:

@@ -1,4 +1,5 @@
-"""Read YAML that may be hostile: safe tags only, no duplicate keys, bounded size, depth and aliases.
+"""Read YAML that may be hostile: safe tags only, no duplicate keys, bounded size, depth
+and aliases.
 
 PyYAML's safe loader still keeps the last of two duplicate keys, expands alias bombs, and recurses
 on deep nesting. We compose the node graph ourselves and build plain Python values from it, so
@@ -41,6 +42,8 @@ class Document:
     data: Any
     where: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_where: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    duplicates: list[tuple[Path_, int, int, str]] = field(default_factory=list)
+    """Duplicate keys, when the caller asked to collect them instead of failing at the first."""
 
     def loc(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The nearest known position for `path`, walking up to its parents."""
@@ -61,8 +64,9 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, collect: bool = False) -> None:
         self.source = source
+        self.collect = collect
         self.count = 0
         self.doc = Document(source, None)
 
@@ -92,7 +96,12 @@ class _Builder:
                     raise self.fail(key_node, "a key must be a plain word or number")
                 if key in out:
                     first = self.doc.key_where.get((*path, key), (0, 0))[0]
-                    raise self.fail(key_node, f"duplicate key {key!r} (first on line {first})")
+                    message = f"duplicate key {key!r} (first on line {first})"
+                    if not self.collect:
+                        raise self.fail(key_node, message)
+                    km = key_node.start_mark
+                    self.doc.duplicates.append((path, km.line + 1, km.column + 1, message))
+                    continue
                 kpath = (*path, key)
                 km = key_node.start_mark
                 self.doc.key_where[kpath] = (km.line + 1, km.column + 1)
@@ -111,11 +120,15 @@ class _Builder:
             raise self.fail(node, f"the tag {node.tag} is not allowed")
         try:
             return _SCALARS.yaml_constructors[node.tag](_SCALARS, node)
-        except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            raise self.fail(node, f"bad value: {exc}") from None
+        except Exception:  # PyYAML raises KeyError/IndexError on e.g. `!!bool maybe`
+            kind = node.tag.rsplit(":", 1)[-1]
+            shown = node.value if len(node.value) <= 30 else node.value[:30] + "…"
+            raise self.fail(node, f"bad value: {shown!r} is not a valid {kind}") from None
 
 
-def parse_text(text: str, source: str, *, fast: bool = False) -> Document:
+def parse_text(
+    text: str, source: str, *, fast: bool = False, collect_duplicates: bool = False
+) -> Document:
     """Parse one YAML document from `text`; `source` names it in messages.
 
     `fast` uses libyaml when available: for calm's own data files, where speed matters more
@@ -136,7 +149,7 @@ def parse_text(text: str, source: str, *, fast: bool = False) -> Document:
         raise BadInput(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
         raise BadInput(f"{source}: nested too deeply to read") from None
-    builder = _Builder(source)
+    builder = _Builder(source, collect_duplicates)
     if root is None:
         builder.doc.data = None
         return builder.doc
@@ -165,15 +178,17 @@ def decode(raw: bytes, source: str) -> str:
     return text
 
 
-def read_file(path: Path, *, what: str = "file", fast: bool = False) -> Document:
+def read_file(
+    path: Path, *, what: str = "a file", fast: bool = False, collect_duplicates: bool = False
+) -> Document:
     """Read and parse a YAML file, refusing what is missing, a directory, too big or not text."""
     source = str(path)
     try:
         if path.is_dir():
-            raise BadInput(f"{source}: is a directory, not a {what}")
+            raise BadInput(f"{source}: is a directory, not {what}")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise BadInput(f"{source}: too big ({size:,} bytes; a {what} is at most 1 MiB)")
+            raise BadInput(f"{source}: too big ({size:,} bytes; {what} is at most 1 MiB)")
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -183,5 +198,5 @@ def read_file(path: Path, *, what: str = "file", fast: bool = False) -> Document
     except OSError as exc:
         raise BadInput(f"{source}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:
-        raise BadInput(f"{source}: too big (a {what} is at most 1 MiB)")
-    return parse_text(decode(raw, source), source, fast=fast)
+        raise BadInput(f"{source}: too big ({what} is at most 1 MiB)")
+    return parse_text(decode(raw, source), source, fast=fast, collect_duplicates=collect_duplicates)

@@ -17,7 +17,9 @@ CASE_HELP = "Case id, the start of it, or the customer's name."
 def list_cases(
     open_only: bool = typer.Option(False, "--open", help="Only open cases."),
     closed_only: bool = typer.Option(False, "--closed", help="Only closed cases."),
-    since: str = typer.Option(None, "--since", help="Created within this span (30d, 2w) or since a date."),
+    since: str = typer.Option(
+        None, "--since", help="Created within this span (30d, 2w) or since a date."
+    ),
     customer: str = typer.Option(None, "--customer", "-c", help="Customer name contains this."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
@@ -43,7 +45,13 @@ def list_cases(
     rows.sort(key=lambda r: r.created, reverse=True)
     if as_json:
         fields = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree")
-        print(json.dumps([{f: getattr(r, f) or None for f in fields} for r in rows], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [{f: getattr(r, f) or None for f in fields} for r in rows],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not rows:
         out().print("No cases match.", markup=False)
@@ -73,20 +81,24 @@ def _since(text: str, now: Any) -> Any:
     try:
         return datetime.combine(dates.parse_when(text, now).date(), datetime.min.time(), now.tzinfo)
     except BadInput:
-        raise BadInput(f"can't read --since {text!r}: try 30d, 2w or a date like 2026-11-01") from None
+        raise BadInput(
+            f"can't read --since {text!r}: try 30d, 2w or a date like 2026-11-01"
+        ) from None
 
 
 def show(case_ref: str = typer.Argument(..., metavar="CASE", help=CASE_HELP)) -> None:
     """Show a case: its call plan, what was agreed, the check-ins and the history."""
     from .. import caseops
-    from .render import case_view
+    from .render_case import case_view
 
     out().print(*case_view(caseops.resolve(case_ref)))
 
 
 def export(
     case_ref: str = typer.Argument(..., metavar="CASE", help=CASE_HELP),
-    fmt: str = typer.Option("md", "--format", "-f", help="md (call plan and history), ics (reminder) or json."),
+    fmt: str = typer.Option(
+        "md", "--format", "-f", help="md (call plan and history), ics (reminder) or json."
+    ),
 ) -> None:
     """Print a case as Markdown, an iCalendar reminder, or JSON (redirect to a file to keep it)."""
     from .. import caseops, dates, store
@@ -114,7 +126,7 @@ def export(
             )
         )
     else:
-        from .render import case_markdown
+        from .render_case import case_markdown
 
         try:
             plan_md = store.plan_path(case.id).read_text(encoding="utf-8")
@@ -130,7 +142,9 @@ def log(
         None, "--action", "-a", help="A promised action, 'WHAT @ WHEN' (repeat for more)."
     ),
     notes: str = typer.Option(None, "--notes", "-n", help="Anything else worth keeping."),
-    next_when: str = typer.Option(None, "--next", help="Next check-in. Default: 2 working days, 9am."),
+    next_when: str = typer.Option(
+        None, "--next", help="Next check-in. Default: 2 working days, 9am."
+    ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; use the options given."),
 ) -> None:
     """After the call: record what was agreed and set the next check-in (rewrites the reminder)."""
@@ -144,7 +158,9 @@ def log(
         import questionary
 
         if option is None:
-            option = questionary.text("Which option did you agree on?", default=_top(case)).unsafe_ask()
+            option = questionary.text(
+                "Which option did you agree on?", default=_top(case)
+            ).unsafe_ask()
         while not actions:
             what = questionary.text("A promised action (Enter: no more)").unsafe_ask()
             if not what:

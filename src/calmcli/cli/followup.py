@@ -17,7 +17,9 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 
-AFTER_CALL = "Take a breather before the next call: a hard conversation costs energy, and that's normal."
+AFTER_CALL = (
+    "Take a breather before the next call: a hard conversation costs energy, and that's normal."
+)
 
 
 def parse_span(text: str) -> timedelta:
@@ -44,7 +46,9 @@ def _busy() -> None:
 @app.callback()
 def followup(
     ctx: typer.Context,
-    within: str = typer.Option(None, "--within", help="Also list check-ins due this far ahead: 7d, 2w, 12h."),
+    within: str = typer.Option(
+        None, "--within", help="Also list check-ins due this far ahead: 7d, 2w, 12h."
+    ),
     all_open: bool = typer.Option(False, "--all", help="List every open case, due or not."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     check: bool = typer.Option(
@@ -55,8 +59,8 @@ def followup(
     if ctx.invoked_subcommand is not None:
         return
     from .. import dates, followups, index
-    from .render import due_table
     from .progress import rebuild_progress
+    from .render_case import due_table
 
     span = parse_span(within) if within else None
     with rebuild_progress() as progress:
@@ -93,7 +97,9 @@ def followup(
 
 @app.command()
 def done(
-    case_ref: str = typer.Argument(..., metavar="CASE", help="Case id, start of it, or customer name."),
+    case_ref: str = typer.Argument(
+        ..., metavar="CASE", help="Case id, start of it, or customer name."
+    ),
     reached: bool = typer.Option(
         None, "--reached/--not-reached", help="Did you speak to the customer? Default: ask."
     ),
@@ -150,8 +156,12 @@ def done(
         on_wait=_busy,
     )
     if updated.status == "closed":
-        out().print(f"Closed {updated.id}. Thank them for raising it; it helps you improve.", markup=False)
-        out().print("When you have a quiet moment: calm review " + updated.id, style="dim", markup=False)
+        out().print(
+            f"Closed {updated.id}. Thank them for raising it; it helps you improve.", markup=False
+        )
+        out().print(
+            "When you have a quiet moment: calm review " + updated.id, style="dim", markup=False
+        )
     else:
         assert updated.followup_due is not None
         when = dates.format_when(updated.followup_due, now)
@@ -161,8 +171,12 @@ def done(
 
 @app.command()
 def snooze(
-    case_ref: str = typer.Argument(..., metavar="CASE", help="Case id, start of it, or customer name."),
-    until: str = typer.Option(..., "--until", "-u", help="New check-in time: tomorrow 9am, fri, +3d, ..."),
+    case_ref: str = typer.Argument(
+        ..., metavar="CASE", help="Case id, start of it, or customer name."
+    ),
+    until: str = typer.Option(
+        ..., "--until", "-u", help="New check-in time: tomorrow 9am, fri, +3d, ..."
+    ),
 ) -> None:
     """Move a case's next check-in."""
     from .. import caseops, dates
@@ -205,5 +219,3 @@ def _asker(no_input: bool) -> _Asker | None:
     if no_input or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
     return _Asker()
-
-

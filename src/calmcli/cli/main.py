@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
+from ..textsafe import clean
 from . import cases as cases_cmd
 from . import followup as followup_cmd
 from . import new as new_cmd
@@ -34,9 +35,9 @@ class CalmGroup(TyperGroup):
 
 def report(exc: CalmError) -> None:
     console = err()
-    console.print(f"calm: {exc.message}", style="bold red", markup=False)
+    console.print(f"calm: {clean(exc.message)}", style="bold red", markup=False)
     for line in exc.details:
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {clean(line)}", markup=False)
 
 
 app = typer.Typer(

@@ -91,7 +91,7 @@ def new(
         answers = _interview(tree, prefill, draft)
 
     from ..intake import save_new_case
-    from .render import call_plan
+    from .render_plan import call_plan
 
     saved = save_new_case(tree, answers, dates.local_now())
     if draft is not None:

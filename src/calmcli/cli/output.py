@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from rich.console import Console
+from rich.text import Text
+
+from ..textsafe import clean
 
 
 @cache
@@ -18,9 +21,14 @@ def err() -> Console:
 
 
 def say(text: str, *, style: str | None = None) -> None:
-    """Print plain text literally (no markup), in an optional style."""
-    out().print(text, style=style, markup=False)
+    """Print user-facing text literally: no markup, no control characters, never wrapped."""
+    out().print(clean(text), style=style, markup=False, soft_wrap=True)
 
 
 def warn(text: str) -> None:
-    err().print(text, style="yellow", markup=False)
+    err().print(clean(text), style="yellow", markup=False)
+
+
+def lit(text: object, style: str = "") -> Text:
+    """A Rich Text of user content: literal, with control characters removed."""
+    return Text(clean(str(text)), style=style)

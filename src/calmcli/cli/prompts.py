@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .. import breathe
 from ..engine import BACK, Question, ReviewRow
+from .output import lit
 
 BACK_KEY = "c-b"
 BACK_HINT = "Ctrl-B: back"
@@ -51,13 +52,13 @@ class QuestionaryPrompter:
     def _section(self, title: str) -> None:
         if title != self.section:
             self.section = title
-            self.console.print(Rule(Text(title, style="bold magenta"), align="left"))
+            self.console.print(Rule(lit(title, "bold magenta"), align="left"))
 
     def note(self, q: Question) -> None:
         self._section(q.section)
-        body = Text(q.prompt)
+        body = lit(q.prompt)
         if q.help:
-            body.append("\n" + q.help, style="dim")
+            body.append(lit("\n" + q.help, "dim"))
         self.console.print(Panel(body, border_style="cyan", expand=False))
         if q.node.id == "breathe":
             self.offer_breathing()
@@ -77,9 +78,9 @@ class QuestionaryPrompter:
     def ask(self, q: Question) -> Any:
         self._section(q.section)
         if q.help:
-            self.console.print(Text(q.help, style="dim"))
+            self.console.print(lit(q.help, "dim"))
         if q.error:
-            self.console.print(Text(f"✗ {q.error}", style="bold red"))
+            self.console.print(lit(f"✗ {q.error}", "bold red"))
         node = q.node
         hint = BACK_HINT if q.can_go_back else ""
         if node.kind in ("text", "longtext", "date"):

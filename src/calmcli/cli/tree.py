@@ -39,7 +39,7 @@ def show(
 ) -> None:
     """Draw a tree's flow: its sections, questions and branches."""
     from ..tree import registry
-    from .render import tree_flow
+    from .render_tree import tree_flow
 
     out().print(tree_flow(registry.resolve(name)))
 

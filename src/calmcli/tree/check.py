@@ -45,8 +45,11 @@ class _Checker:
         while todo:
             cur = todo.popleft()
             nxt = (
-                self.tree.successors(cur) if forward and cur in self.tree.nodes
-                else self.reverse.get(cur, set()) if not forward else set()
+                self.tree.successors(cur)
+                if forward and cur in self.tree.nodes
+                else self.reverse.get(cur, set())
+                if not forward
+                else set()
             )
             for n in nxt:
                 if n not in seen and (n in self.tree.nodes or n == END):
@@ -71,7 +74,9 @@ class _Checker:
             have = {s.id for s in tree.sections}
             missing = [s for s in REQUIRED_SECTIONS if s not in have]
             if missing:
-                self.problem("tree", ("sections",), f"built-in trees need sections: {', '.join(missing)}")
+                self.problem(
+                    "tree", ("sections",), f"built-in trees need sections: {', '.join(missing)}"
+                )
 
     def target(self, where: str, path: P, goto: str | None) -> None:
         if goto and goto != END and goto not in self.tree.nodes:
@@ -86,7 +91,9 @@ class _Checker:
             next_raw = raw.get("next")
             for i, rule in enumerate(node.rules):
                 rpath = (*path, "next") if isinstance(next_raw, str) else (*path, "next", i)
-                self.target(node_id, rpath if isinstance(next_raw, str) else (*rpath, "goto"), rule.goto)
+                self.target(
+                    node_id, rpath if isinstance(next_raw, str) else (*rpath, "goto"), rule.goto
+                )
                 if rule.cond is not None:
                     allowed = self.before(node_id) | {node_id}
                     self.condition(node_id, (*rpath, "if"), rule.cond, allowed)
@@ -102,11 +109,17 @@ class _Checker:
         elif not node.is_question:
             self.problem(where, path, f"condition reads {cond.answer!r}, a note with no answer")
         elif cond.answer not in allowed:
-            self.problem(where, path, f"condition reads {cond.answer!r}, which is never asked before here")
+            self.problem(
+                where, path, f"condition reads {cond.answer!r}, which is never asked before here"
+            )
         elif cond.op == "includes" and node.kind != "multi":
-            self.problem(where, path, f"'includes' needs a multi question; {cond.answer!r} is {node.kind}")
+            self.problem(
+                where, path, f"'includes' needs a multi question; {cond.answer!r} is {node.kind}"
+            )
         elif cond.op in ("at_least", "at_most") and node.kind != "scale":
-            self.problem(where, path, f"{cond.op!r} needs a scale question; {cond.answer!r} is {node.kind}")
+            self.problem(
+                where, path, f"{cond.op!r} needs a scale question; {cond.answer!r} is {node.kind}"
+            )
 
     def flow(self) -> None:
         can_finish = self._walk(END, forward=False)
@@ -124,12 +137,18 @@ class _Checker:
             allowed = questions if in_plan else self.before(where) & questions
             for ph in placeholders(template):
                 if ph.name not in self.tree.nodes:
-                    self.problem(where, path, f"template names {{{ph.name}}}, but no node has that id")
+                    self.problem(
+                        where, path, f"template names {{{ph.name}}}, but no node has that id"
+                    )
                 elif ph.name not in questions:
-                    self.problem(where, path, f"template names {{{ph.name}}}, a note with no answer")
+                    self.problem(
+                        where, path, f"template names {{{ph.name}}}, a note with no answer"
+                    )
                 elif ph.name not in allowed:
                     self.problem(
-                        where, path, f"template names {{{ph.name}}}, which is never asked before here"
+                        where,
+                        path,
+                        f"template names {{{ph.name}}}, which is never asked before here",
                     )
 
     def plan(self) -> None:
@@ -153,6 +172,8 @@ class _Checker:
         if plan.followup is not None:
             ref = plan.followup
             if ref not in nodes:
-                self.problem("plan", ("plan", "followup"), f"names {ref!r}, but no node has that id")
+                self.problem(
+                    "plan", ("plan", "followup"), f"names {ref!r}, but no node has that id"
+                )
             elif nodes[ref].kind != "date":
                 self.problem("plan", ("plan", "followup"), "must name a date question")

@@ -144,6 +144,8 @@ class _Reader:
 
     def text(self, obj: dict[Any, Any], path: P, key: str, *, required: bool = False) -> str:
         value = self.get(obj, path, key, str, required=required, default="")
+        if required and isinstance(obj.get(key), str) and not obj[key].strip():
+            self.problem((*path, key), f"{key!r} must not be empty")
         if value:
             self.template((*path, key), value)
         return str(value)
@@ -252,7 +254,9 @@ class _Reader:
             out.append(choice)
         return tuple(out)
 
-    def validation(self, raw: Any, path: P, kind: str) -> Validation:
+    def validation(
+        self, raw: Any, path: P, kind: str, scale: tuple[int, int] | None = None
+    ) -> Validation:
         if raw is None:
             return Validation()
         if not isinstance(raw, dict):
@@ -267,9 +271,20 @@ class _Reader:
         for key in ("min_length", "max_length", "min_choices", "max_choices", "max_days_ahead"):
             if ints[key] is not None and ints[key] < 0:
                 self.problem((*path, key), f"{key!r} must not be negative")
-        for lo, hi in (("min_length", "max_length"), ("min_choices", "max_choices"), ("min", "max")):
+        for lo, hi in (
+            ("min_length", "max_length"),
+            ("min_choices", "max_choices"),
+            ("min", "max"),
+        ):
             if ints[lo] is not None and ints[hi] is not None and ints[lo] > ints[hi]:
                 self.problem((*path, lo), f"{lo!r} is above {hi!r}")
+        if kind == "scale" and scale is not None:
+            for key in ("min", "max"):
+                value = ints[key]
+                if value is not None and not scale[0] <= value <= scale[1]:
+                    self.problem(
+                        (*path, key), f"{key!r} {value} is outside the scale {scale[0]}..{scale[1]}"
+                    )
         pattern = self.get(raw, path, "pattern", str)
         if pattern is not None:
             try:
@@ -322,10 +337,15 @@ class _Reader:
         for key, kinds in per_kind.items():
             if key in raw and kind not in kinds:
                 self.problem((*path, key), f"{key!r} does not apply to a {kind} node", key=True)
-        choices = self.choices(raw.get("choices"), (*path, "choices")) if kind in (
-            "choice",
-            "multi",
-        ) else ()
+        choices = (
+            self.choices(raw.get("choices"), (*path, "choices"))
+            if kind
+            in (
+                "choice",
+                "multi",
+            )
+            else ()
+        )
         for i, c in enumerate(choices):
             if c.next and kind == "multi":
                 self.problem((*path, "choices", i), "only single-choice answers can branch")
@@ -333,7 +353,9 @@ class _Reader:
         hi = self.get(raw, path, "max", int, default=5, required=kind == "scale")
         if kind == "scale" and lo >= hi:
             self.problem((*path, "min"), "'min' must be below 'max'")
-        labels = self.labels(raw.get("labels"), (*path, "labels"), lo, hi) if kind == "scale" else {}
+        labels = (
+            self.labels(raw.get("labels"), (*path, "labels"), lo, hi) if kind == "scale" else {}
+        )
         node = Node(
             id=node_id,
             section=section or "",
@@ -342,7 +364,7 @@ class _Reader:
             help=help_text,
             required=bool(self.get(raw, path, "required", bool, default=True)),
             default=raw.get("default"),
-            validate=self.validation(raw.get("validate"), (*path, "validate"), kind),
+            validate=self.validation(raw.get("validate"), (*path, "validate"), kind, (lo, hi)),
             choices=choices,
             min=lo,
             max=hi,
@@ -357,7 +379,9 @@ class _Reader:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            self.problem(path, "'labels' must map scale points to words, like {1: calm, 5: furious}")
+            self.problem(
+                path, "'labels' must map scale points to words, like {1: calm, 5: furious}"
+            )
             return {}
         out: dict[int, str] = {}
         for key, value in raw.items():
@@ -377,6 +401,14 @@ class _Reader:
             ok = isinstance(value, str)
             if ok:
                 self.template(path, value)
+            if ok and kind == "date" and "{" not in value:
+                from .. import dates
+
+                try:
+                    dates.parse_when(value, dates.local_now())
+                except BadInput as exc:
+                    self.problem(path, f"default is not a date expression: {exc.message}")
+                    return
         elif kind == "yesno":
             ok = isinstance(value, bool)
         elif kind == "scale":
@@ -464,12 +496,14 @@ class _Reader:
             )
         self.keys(data, (), TOP_KEYS, "the tree")
         fmt = data.get("format")
-        if fmt != 1:
+        if type(fmt) is not int or fmt != 1:
             self.problem(("format",), f"'format' must be 1 (this calm reads format 1), not {fmt!r}")
         tree_id = self.get(data, (), "id", str, required=True)
-        if tree_id and not TREE_ID.match(tree_id):
+        if tree_id is not None and not TREE_ID.match(tree_id):
             self.problem(("id",), "a tree id uses a-z, 0-9, - and _")
         title = self.get(data, (), "title", str, required=True)
+        if title is not None and not title.strip():
+            self.problem(("title",), "'title' must not be empty")
         version = self.get(data, (), "version", (int, str), required=True)
         sections: list[Section] = []
         raw_sections = self.get(data, (), "sections", list, required=True) or []
@@ -484,7 +518,11 @@ class _Reader:
             if sid and any(s.id == sid for s in sections):
                 self.problem(spath, f"duplicate section id {sid!r}")
             elif sid:
-                sections.append(Section(sid, stitle or sid, self.get(item, spath, "description", str, default="")))
+                sections.append(
+                    Section(
+                        sid, stitle or sid, self.get(item, spath, "description", str, default="")
+                    )
+                )
         section_ids = {s.id for s in sections}
         nodes: dict[str, Node] = {}
         raw_nodes = self.get(data, (), "nodes", list, required=True) or []
@@ -547,6 +585,14 @@ def _describe(value: Any) -> str:
 def read_tree(doc: yamlsafe.Document, *, builtin: bool = False) -> tuple[Tree | None, _Reader]:
     """Build the tree (None if too broken to check further) and the reader holding its problems."""
     reader = _Reader(doc)
+    for path, line, col, message in doc.duplicates:
+        where = "tree"
+        if len(path) >= 2 and path[0] == "nodes":
+            node = doc.data["nodes"][path[1]]
+            where = str(node.get("id")) if isinstance(node, dict) and node.get("id") else where
+        elif path:
+            where = str(path[0])
+        reader.problems.append(Problem(line, col, where, message, doc.source))
     return reader.tree(doc.source, builtin), reader
 
 
@@ -554,11 +600,15 @@ def load_tree_text(text: str, source: str, *, builtin: bool = False) -> Tree:
     """Parse and fully check a tree from text; raise TreeInvalid listing every problem."""
     from .check import check_document
 
-    return check_document(yamlsafe.parse_text(text, source), builtin=builtin)
+    return check_document(
+        yamlsafe.parse_text(text, source, collect_duplicates=True), builtin=builtin
+    )
 
 
 def load_tree_file(path: Path, *, builtin: bool = False) -> Tree:
     """Read, parse and fully check a tree file; raise BadInput/TreeInvalid on any problem."""
     from .check import check_document
 
-    return check_document(yamlsafe.read_file(path, what="tree"), builtin=builtin)
+    return check_document(
+        yamlsafe.read_file(path, what="a tree", collect_duplicates=True), builtin=builtin
+    )

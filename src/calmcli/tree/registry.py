@@ -1,4 +1,5 @@
-"""Finding trees by name: the built-ins shipped with calm, and the user's own in $CALM_HOME/trees/."""
+"""Finding trees by name: the built-ins shipped with calm, and the user's own trees in
+$CALM_HOME/trees/."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def _user_files() -> dict[str, Path]:
 def load_path(path: Path, *, builtin: bool = False) -> Tree:
     from .. import yamlsafe
 
-    return check_document(yamlsafe.read_file(path, what="tree"), builtin=builtin)
+    return check_document(
+        yamlsafe.read_file(path, what="a tree", collect_duplicates=True), builtin=builtin
+    )
 
 
 def entries() -> list[TreeEntry]:

@@ -1,0 +1,184 @@
+"""Cases on screen and as Markdown: the due list, `calm show`, and the export's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .. import dates
+from .output import lit
+
+if TYPE_CHECKING:
+    from ..followups import Due
+    from ..plan import CallPlan
+    from ..store import Case
+
+
+def due_table(items: list[Due], now: datetime) -> Table:
+    """Due check-ins: overdue ones highlighted with how late they are."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("due", "customer", "phone", "job", "planned", "case"):
+        table.add_column(name, overflow="fold")
+    for item in items:
+        when = dates.format_when(item.due, now) if item.due else "not set"
+        if item.state == "overdue":
+            s = "" if item.days_overdue == 1 else "s"
+            due = Text(f"{when}\noverdue {item.days_overdue} day{s}", style="bold red")
+        elif item.state == "today":
+            due = Text(f"{when}\ntoday", style="bold yellow")
+        else:
+            due = Text(when)
+        row = item.row
+        table.add_row(
+            due,
+            lit(row.customer),
+            lit(row.phone),
+            lit(row.job),
+            lit(row.planned),
+            lit(row.id, style="dim"),
+        )
+    return table
+
+
+def _plan_for(case: Case) -> CallPlan | None:
+    """The case's call plan, rebuilt from its answers with its tree (None if the tree is gone)."""
+    from ..errors import CalmError
+    from ..plan import build_plan
+    from ..tree import registry
+
+    try:
+        tree = registry.resolve(case.tree_id)
+        return build_plan(tree, case.answers, case.created)
+    except (CalmError, KeyError):
+        return None
+
+
+def case_view(case: Case) -> list[Any]:
+    """Everything about a case, for `calm show`."""
+    from .render_plan import call_plan
+
+    now = dates.local_now()
+    parts: list[Any] = []
+    plan = _plan_for(case)
+    if plan is not None:
+        parts.append(call_plan(plan, case.id, now))
+    else:
+        parts.append(lit(f"Case {case.id}: {case.customer} ({case.job})", "bold"))
+    status = Text(f"Status: {case.status}", style="bold")
+    if case.status == "open" and case.followup_due:
+        status.append(f"   next check-in {dates.format_when(case.followup_due, now)}")
+    parts.append(status)
+    if case.outcome:
+        o = case.outcome
+        body = lit(f"Agreed: {o.get('option') or '-'}")
+        for a in o.get("actions") or []:
+            due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
+            body.append(lit(f"\n• {a.get('what')}{due}"))
+        if o.get("notes"):
+            body.append(lit(f"\nNotes: {o['notes']}"))
+        parts.append(Panel(body, title="What was agreed", title_align="left"))
+    if case.checkins:
+        table = Table(title="Check-ins", title_justify="left", box=None, pad_edge=False)
+        for name in ("when", "reached", "satisfaction", "feedback"):
+            table.add_column(name, overflow="fold")
+        for c in case.checkins:
+            table.add_row(
+                _when(c.get("at"), now),
+                "yes" if c.get("reached") else "no",
+                str(c.get("satisfaction") or "-"),
+                lit(c.get("feedback") or ""),
+            )
+        parts.append(table)
+    if case.review:
+        parts.append(review_panel(case.review))
+    history = Table(title="History", title_justify="left", box=None, pad_edge=False)
+    history.add_column("when")
+    history.add_column("event")
+    history.add_column("details", overflow="fold")
+    for event in case.history:
+        details = ", ".join(f"{k}: {v}" for k, v in event.items() if k not in ("at", "event"))
+        history.add_row(_when(event.get("at"), now), str(event.get("event")), lit(details))
+    parts.append(history)
+    return parts
+
+
+def review_panel(review: dict[str, Any]) -> Panel:
+    body = Text()
+    for key, label in REVIEW_LABELS:
+        value = review.get(key)
+        if value not in (None, ""):
+            if body:
+                body.append("\n")
+            body.append(f"{label}: ", style="bold")
+            body.append(lit(value))
+    return Panel(body, title="Review", title_align="left")
+
+
+REVIEW_LABELS = (
+    ("led_to", "What led to it"),
+    ("avoidable", "Avoidable"),
+    ("effective", "Resolution effective"),
+    ("root_cause", "Root cause"),
+    ("change", "Change to make"),
+    ("lesson", "Lesson"),
+)
+
+
+def _when(value: Any, now: datetime) -> str:
+    from ..errors import BadInput
+
+    try:
+        return dates.format_when(dates.from_iso(str(value)), now)
+    except BadInput:
+        return str(value)
+
+
+def case_markdown(case: Case) -> str:
+    """What happened after the plan, as Markdown (for `calm export --format md`)."""
+    from ..plan import _md
+
+    now = dates.local_now()
+    lines = [f"## Status: {case.status}", ""]
+    if case.status == "open" and case.followup_due:
+        lines += [f"Next check-in: {dates.format_when(case.followup_due, now)}", ""]
+    if case.outcome:
+        lines += [
+            "## What was agreed",
+            "",
+            f"- Option: {_md(str(case.outcome.get('option') or '-'))}",
+        ]
+        for a in case.outcome.get("actions") or []:
+            due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
+            lines.append(f"- Action: {_md(str(a.get('what')))}{due}")
+        if case.outcome.get("notes"):
+            lines.append(f"- Notes: {_md(str(case.outcome['notes']))}")
+        lines.append("")
+    if case.checkins:
+        lines += ["## Check-ins", ""]
+        for c in case.checkins:
+            reached = "reached" if c.get("reached") else "not reached"
+            lines.append(
+                f"- {_when(c.get('at'), now)}: {reached}, {c.get('satisfaction') or '-'}; "
+                f"{_md(str(c.get('feedback') or ''))}"
+            )
+        lines.append("")
+    if case.review:
+        lines += ["## Review", ""]
+        lines += [
+            f"- {label}: {_md(str(case.review[k]))}"
+            for k, label in REVIEW_LABELS
+            if case.review.get(k) not in (None, "")
+        ]
+        lines.append("")
+    lines += ["## History", ""]
+    for e in case.history:
+        details = ", ".join(f"{k}: {v}" for k, v in e.items() if k not in ("at", "event"))
+        lines.append(
+            f"- {_when(e.get('at'), now)} {e.get('event')}"
+            + (f" ({_md(details)})" if details else "")
+        )
+    return "\n".join(lines) + "\n"
