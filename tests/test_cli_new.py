@@ -228,14 +228,6 @@ def test_reminder_is_in_the_local_zone(
     assert start.dt.tzinfo == LONDON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: cli/new.py prints the saved paths with soft_wrap off, so a path longer than the "
-        "console width (COLUMNS) is folded with a newline in the middle; a piped or copied "
-        "path is broken"
-    ),
-)
 def test_saved_paths_are_printed_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workdir: Path, answers: dict[str, Any]
 ) -> None:
@@ -418,14 +410,6 @@ def test_followup_in_the_past_is_refused(
     assert not (calm_home / "followups").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: answers.read_answers_file raises on type/range problems before the interview "
-        "checks the rest, so with intensity 9 and followup_at 'yesterday' only intensity is "
-        "reported; the past follow-up (and any missing answer) shows up only on the next run"
-    ),
-)
 def test_all_invalid_answers_are_reported_in_one_run(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
@@ -451,14 +435,18 @@ def test_unknown_ids_and_wrong_types_are_named_with_file_and_line(
     result = calm("new", "--tree", "default", "--answers", path, "--no-input")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert lines[0] == f"calm: {path}: 5 problems in the answers"
-    assert lines[1:] == [
+    assert lines[1:6] == [
         f"  {path}:2:1: custmer_phone: no such question in tree 'default'",
         f"  {path}:3:1: intensity: expected a number from 1 to 5, not [4]",
         f"  {path}:4:1: breathe: is a note, it takes no answer",
         f"  {path}:5:1: job: expected text",
         f"  {path}:6:1: raised_before: answer yes or no, not 'maybe'",
     ]
+    # The same run also lists the required answers the file leaves out, each question once.
+    missing = [line.split(":")[0].strip() for line in lines[6:]]
+    assert "feeling" in missing and "what_happened" in missing
+    assert not {"intensity", "job", "raised_before"} & set(missing)
+    assert lines[0] == f"calm: {path}: {len(lines) - 1} problems in the answers"
     assert case_files(calm_home) == []
 
 

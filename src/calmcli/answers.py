@@ -167,10 +167,21 @@ def display(node: Node, value: Any, now: datetime | None = None) -> str:
 
 def read_answers_file(path: Path, tree: Tree, now: datetime) -> dict[str, Any]:
     """Node id -> raw answer from a YAML file; refuse unknown ids and wrong types, naming each."""
+    answers, problems = scan_answers_file(path, tree, now)
+    if problems:
+        n = len(problems)
+        raise BadInput(
+            f"{path}: {n} problem{'s' if n > 1 else ''} in the answers", details=problems
+        )
+    return answers
+
+
+def scan_answers_file(path: Path, tree: Tree, now: datetime) -> tuple[dict[str, Any], list[str]]:
+    """The usable answers and a `file:line:col: id: message` line for each unusable one."""
     doc = yamlsafe.read_file(path, what="an answers file")
     data = doc.data
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict):
         raise BadInput(f"{path}:1:1: an answers file is a mapping of question id to answer")
     problems: list[str] = []
@@ -191,12 +202,7 @@ def read_answers_file(path: Path, tree: Tree, now: datetime) -> dict[str, Any]:
             problems.append(f"{path}:{line}:{col}: {key}: {exc}")
             continue
         out[node.id] = raw
-    if problems:
-        n = len(problems)
-        raise BadInput(
-            f"{path}: {n} problem{'s' if n > 1 else ''} in the answers", details=problems
-        )
-    return out
+    return out, problems
 
 
 def lookup(tree: Tree, answers: Mapping[str, Any], now: datetime | None = None):  # type: ignore[no-untyped-def]

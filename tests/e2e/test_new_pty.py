@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 import yaml
 
@@ -224,8 +225,6 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     assert "# Call plan: Mrs Jones" in markdown
     assert "1. Regrout and seal the shower **(top)**" in markdown
     reminder = calm_home / "followups" / f"{case_path.stem}.ics"
-    import icalendar
-
     calendar = icalendar.Calendar.from_ical(reminder.read_bytes())
     (event,) = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == followup

@@ -49,7 +49,7 @@ def new(
     from .. import dates, store
     from ..engine import Interview, NonInteractive
     from ..tree import registry
-    from .output import out
+    from .output import out, say
 
     if draft_ref and not resume:
         raise BadInput("a DRAFT argument only makes sense with --resume")
@@ -71,14 +71,34 @@ def new(
         tree = registry.resolve("default")
     else:
         tree = _pick_tree()
+    file_problems: list[str] = []
     if answers_file is not None:
-        from ..answers import read_answers_file
+        from ..answers import read_answers_file, scan_answers_file
 
-        prefill.update(read_answers_file(answers_file, tree, now))
+        if no_input:  # report the file's problems together with the interview's
+            found, file_problems = scan_answers_file(answers_file, tree, now)
+            prefill.update(found)
+        else:
+            prefill.update(read_answers_file(answers_file, tree, now))
 
     if no_input:
         interview = Interview(tree, prefill=prefill)
-        answers = interview.run(NonInteractive())
+        try:
+            answers = interview.run(NonInteractive())
+            problems = []
+        except BadInput as exc:
+            problems = exc.details
+            if not file_problems:
+                raise
+        if file_problems:
+            # The interview reports a refused answer as missing too: name each question once.
+            named = {p.split(": ")[1] for p in file_problems if p.count(": ") >= 2}
+            rest = [p for p in problems if p.split(":", 1)[0] not in named]
+            details = file_problems + rest
+            n = len(details)
+            raise BadInput(
+                f"{answers_file}: {n} problem{'s' if n > 1 else ''} in the answers", details=details
+            )
     else:
         if draft is None:
             draft = store.Draft(
@@ -104,12 +124,8 @@ def new(
         ("plan", saved.plan_path),
         ("reminder", saved.reminder_path),
     ):
-        console.print(f"  {label:<9}{path}", markup=False)
-    console.print(
-        "Import the reminder into your calendar; `calm followup` lists check-ins that are due.",
-        style="dim",
-        markup=False,
-    )
+        console.print(f"  {label:<9}{path}", markup=False, soft_wrap=True)
+    say("Import the reminder into your calendar; `calm followup` lists check-ins that are due.")
 
 
 def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]:
