@@ -458,16 +458,6 @@ def test_going_back_two_questions_keeps_the_answer_in_between(
     assert saved["answers"] == {"customer_name": "Mrs Hughes", "customer_phone": "029 2018 0000"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: Ctrl-C after picking 'Change: ...' in the review drops every answer after the "
-        "one being changed from the draft, although calm says 'your answers are kept'. "
-        "engine.Interview.edit moves the later answers from `answers` into `prefill` and calls "
-        "on_change; cli/new.py _interview.keep saves only interview.answers to the draft "
-        "(not prefill or memory). The same happens after Ctrl-B (answers moved to memory)."
-    ),
-)
 def test_ctrl_c_while_changing_an_answer_in_review_keeps_the_draft_whole(
     spawn_calm: Any, calm_home: Path
 ) -> None:

@@ -134,9 +134,15 @@ def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]
     from ..engine import Interview
 
     def keep(interview: Interview) -> None:
-        if not interview.answers and not draft.answers:
+        # Answers walked back past, or waiting to be reused after a review edit, are kept too.
+        pending = {**interview.memory, **interview.prefill}
+        kept = {
+            **interview.answers,
+            **{k: v for k, v in pending.items() if k not in interview.answers},
+        }
+        if not kept and not draft.answers:
             return
-        draft.answers = dict(interview.answers)
+        draft.answers = kept
         draft.seen_notes = sorted(interview.seen_notes)
         draft.updated = dates.local_now()
         store.save_draft(draft)
