@@ -79,9 +79,9 @@ def make_case(
         status=status,
         followup_due=due_at,
         planned=planned,
-        answers=dict(answers) if answers is not None else default_answers(
-            customer, job, phone, due_at
-        ),
+        answers=dict(answers)
+        if answers is not None
+        else default_answers(customer, job, phone, due_at),
     )
     if history is None:
         case.add_event("created", created_at, tree="default v1")

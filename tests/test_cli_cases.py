@@ -16,11 +16,11 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
-from casefactory import case_file, make_case, reload, reminder_file
 from typer.testing import CliRunner, Result
 
 from calmcli import store
 from calmcli.cli.main import app
+from casefactory import case_file, make_case, reload, reminder_file
 
 NOW = "2026-11-18T10:00:00+00:00"
 
@@ -369,9 +369,16 @@ def test_done_satisfied_closes_the_case(board: dict[str, store.Case]) -> None:
     ("flags", "expected", "shown"),
     [
         (["--satisfaction", "partly"], "2026-11-20T09:00:00+00:00", "Fri 20 Nov 09:00"),
-        (["--satisfaction", "not", "--next", "fri"], "2026-11-20T09:00:00+00:00", "Fri 20 Nov 09:00"),
-        (["--satisfaction", "satisfied", "--next", "mon 2pm"], "2026-11-23T14:00:00+00:00",
-         "Mon 23 Nov 14:00"),
+        (
+            ["--satisfaction", "not", "--next", "fri"],
+            "2026-11-20T09:00:00+00:00",
+            "Fri 20 Nov 09:00",
+        ),
+        (
+            ["--satisfaction", "satisfied", "--next", "mon 2pm"],
+            "2026-11-23T14:00:00+00:00",
+            "Mon 23 Nov 14:00",
+        ),
         (["--not-reached"], "2026-11-20T09:00:00+00:00", "Fri 20 Nov 09:00"),
     ],
     ids=["partly-default", "next-fri", "satisfied-but-next", "not-reached"],

@@ -245,6 +245,8 @@ def _controls(text: str) -> list[str]:
         "Dana\r\nFox",  # a line break would split the prompt
         "Dana\x00\x08\x7f Fox",  # NUL, backspace, DEL
         "Dana\x9b31m Fox",  # C1 CSI
+        "Dana \u202eFox\u202c",  # right-to-left override: the rest of the line shown reversed
+        "Dana \u2066Fox\u2069",  # bidi isolate
         "Dana\tFox",
     ],
 )
@@ -255,22 +257,6 @@ def test_control_characters_in_a_name_never_reach_the_nudge(name: str) -> None:
     assert line.startswith("1 check-in due: Dana")
     assert "Fox" in line
     assert line.endswith(" (overdue 1 day)")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: textsafe.one_line (used by followups.nudge) drops only C0/C1 controls and keeps "
-        "Unicode format characters, so a right-to-left override (U+202E) in a customer name "
-        "reaches the prompt line and shows the rest of it reversed ('Dana \\u202eFox' -> "
-        "'1 check-in due: Dana \\u202eFox (overdue 1 day)')"
-    ),
-)
-def test_bidi_overrides_in_a_name_never_reach_the_nudge() -> None:
-    name = "Dana \u202eFox\u202c"
-    line = nudge(select([row(name, "2026-11-17T09:00:00+00:00", case_id="2026-11-01-dana")], NOW))
-    assert _controls(line) == []
-    assert line == "1 check-in due: Dana Fox (overdue 1 day)"
 
 
 def test_a_name_of_only_control_characters_shows_the_case_id() -> None:

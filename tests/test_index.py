@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from casefactory import case_file, index_dir, make_case, reload
 from typer.testing import CliRunner
 
 from calmcli import caseops, dates, index, paths, store
 from calmcli.cli.main import app
 from calmcli.errors import BadInput
+from casefactory import case_file, index_dir, make_case, reload
 
 NOW = "2026-11-18T10:00:00+00:00"
 
@@ -91,19 +91,25 @@ def test_index_lives_in_calm_cache_not_calm_home(
     assert cached, "the index was not written to CALM_CACHE"
     for p in cached:
         json.loads(p.read_text(encoding="utf-8"))  # the index files are JSON
-    in_home = sorted(p.relative_to(calm_home).as_posix() for p in calm_home.rglob("*") if p.is_file())
+    in_home = sorted(
+        p.relative_to(calm_home).as_posix() for p in calm_home.rglob("*") if p.is_file()
+    )
     assert in_home == sorted(
         [f"cases/{c.id}.yaml" for c in cases.values()]
         + [f"followups/{c.id}.ics" for c in cases.values() if c.status == "open"]
     )
 
 
-def test_deleting_the_cache_gives_the_same_listing(cases: dict[str, store.Case], tmp_path: Path) -> None:
+def test_deleting_the_cache_gives_the_same_listing(
+    cases: dict[str, store.Case], tmp_path: Path
+) -> None:
     first_open, first_all = index.open_rows(), index.refresh()
     assert {r.customer for r in first_open.rows} == {"Dana Fox", "Sam Ortiz", "Pat Jones"}
     shutil.rmtree(tmp_path / "calm-cache")
     again_open = index.open_rows()
-    assert sorted(again_open.rows, key=lambda r: r.id) == sorted(first_open.rows, key=lambda r: r.id)
+    assert sorted(again_open.rows, key=lambda r: r.id) == sorted(
+        first_open.rows, key=lambda r: r.id
+    )
     assert again_open.rebuilt == len(cases)
     shutil.rmtree(tmp_path / "calm-cache")
     assert sorted(index.refresh().rows, key=lambda r: r.id) == sorted(
@@ -206,7 +212,9 @@ def test_reopening_a_closed_case_by_hand_is_noticed(cases: dict[str, store.Case]
     olga = cases["olga"]
     assert olga.id not in open_view()
     edit_in_place(case_file(olga), "status: closed", "status: open")
-    edit_in_place(case_file(olga), "followup_due: null", "followup_due: '2026-11-18T09:00:00+00:00'")
+    edit_in_place(
+        case_file(olga), "followup_due: null", "followup_due: '2026-11-18T09:00:00+00:00'"
+    )
     assert olga.id in open_view()
 
 
@@ -285,7 +293,9 @@ def test_one_change_seen_first_by_the_open_listing_reparses_one(
 
 def test_many_unchanged_cases_are_not_reparsed() -> None:
     for n in range(60):
-        make_case(f"Customer {n}", created="2026-11-01T09:00", due="2026-11-30T09:00", reminder=False)
+        make_case(
+            f"Customer {n}", created="2026-11-01T09:00", due="2026-11-30T09:00", reminder=False
+        )
     assert index.open_rows().rebuilt == 60
     assert index.open_rows().rebuilt == 0
     assert index.refresh().rebuilt == 0

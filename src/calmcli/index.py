@@ -26,8 +26,11 @@ from typing import Any
 
 from . import paths
 
-INDEX_VERSION = 2
-FIELDS = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "file")
+INDEX_VERSION = 3
+FIELDS = (
+    "id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "file",
+    "wants", "root_cause", "lesson", "closed", "satisfaction",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ class Row:
     planned: str
     tree: str
     file: str = ""
+    wants: str = ""
+    root_cause: str = ""
+    lesson: str = ""
+    closed: str = ""
+    satisfaction: str = ""
 
     @classmethod
     def from_list(cls, values: list[Any]) -> Row:
@@ -97,6 +105,9 @@ def row_from_file(path: Path) -> Row:
 def row_of(case: Any, file: str) -> Row:
     from . import dates
 
+    review = case.review or {}
+    closed = next((e.get("at") for e in reversed(case.history) if e.get("event") == "closed"), "")
+    wants = case.answers.get("wants")
     return Row(
         id=case.id,
         customer=case.customer,
@@ -108,6 +119,11 @@ def row_of(case: Any, file: str) -> Row:
         planned=case.planned,
         tree=case.tree_id,
         file=file,
+        wants=", ".join(map(str, wants)) if isinstance(wants, list) else str(wants or ""),
+        root_cause=str(review.get("root_cause") or ""),
+        lesson=str(review.get("lesson") or ""),
+        closed=str(closed or "") if case.status == "closed" else "",
+        satisfaction=str((case.checkins[-1].get("satisfaction") if case.checkins else "") or ""),
     )
 
 

@@ -60,7 +60,8 @@ def list_cases(
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("case", "customer", "job", "status", "next check-in"):
+    table.add_column("case", no_wrap=True, style="dim")
+    for name in ("customer", "job", "status", "next check-in"):
         table.add_column(name, overflow="fold")
     for r in rows:
         due = dates.format_when(dates.from_iso(r.due), now) if r.due else "-"

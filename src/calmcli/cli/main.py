@@ -16,6 +16,7 @@ from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
 from ..textsafe import clean
 from . import cases as cases_cmd
 from . import followup as followup_cmd
+from . import learn as learn_cmd
 from . import new as new_cmd
 from . import tree as tree_cmd
 from .output import err
@@ -59,6 +60,9 @@ app.command("log")(cases_cmd.log)
 app.command("list")(cases_cmd.list_cases)
 app.command("show")(cases_cmd.show)
 app.command("export")(cases_cmd.export)
+app.command("review")(learn_cmd.review)
+app.command("patterns")(learn_cmd.patterns)
+app.command("breathe")(learn_cmd.breathe)
 app.add_typer(tree_cmd.app, name="tree")
 
 

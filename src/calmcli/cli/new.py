@@ -130,10 +130,27 @@ def new(
 
 def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]:
     """Run the interactive interview, saving the draft after every answer."""
-    from .. import dates, store
+    from .. import dates, index, store
     from ..engine import Interview
+    from .learn import remember
+    from .output import out
+
+    rows = index.refresh().rows
+    note = remember(rows, tree=tree.id)
+    if note is not None:
+        out().print(note)
+    told: set[str] = set()
+
+    def recall(interview: Interview) -> None:
+        name = interview.answers.get("customer_name")
+        if name and name not in told:
+            told.add(name)
+            note = remember(rows, customer=str(name))
+            if note is not None:
+                out().print(note)
 
     def keep(interview: Interview) -> None:
+        recall(interview)
         # Answers walked back past, or waiting to be reused after a review edit, are kept too.
         pending = {**interview.memory, **interview.prefill}
         kept = {
@@ -168,9 +185,10 @@ def _pick_tree() -> Any:
     import questionary
 
     from ..tree import registry
+    from ..tree.model import NOT_SITUATIONS
     from .prompts import STYLE
 
-    usable = [e for e in registry.entries() if e.problem is None]
+    usable = [e for e in registry.entries() if e.problem is None and e.name not in NOT_SITUATIONS]
     choice = questionary.select(
         "Which situation is it?",
         choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],

@@ -17,7 +17,6 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .. import breathe
 from ..engine import BACK, Question, ReviewRow
 from .output import lit
 
@@ -73,6 +72,8 @@ class QuestionaryPrompter:
             style=STYLE,
         ).unsafe_ask()
         if choice == "yes":
+            from .breathing import run_breathing
+
             run_breathing(self.console, self.breathing_seconds)
 
     def ask(self, q: Question) -> Any:
@@ -164,20 +165,3 @@ class QuestionaryPrompter:
             "All correct?", choices=choices, instruction="(arrows, Enter)", style=STYLE
         ).unsafe_ask()
         return None if picked == CONFIRM else picked
-
-
-def run_breathing(console: Console, seconds: int) -> None:
-    """Box breathing drawn live; Ctrl-C ends the pause early (not the whole command)."""
-    from rich.live import Live
-
-    def frame(beat: breathe.Beat) -> Panel:
-        dots = "● " * beat.count + "○ " * (breathe.COUNT - beat.count)
-        body = Text.assemble((f"{beat.phase}\n", "bold cyan"), (dots, "cyan"), f"\n{beat.left} s")
-        return Panel(body, title="breathe", expand=False)
-
-    try:
-        with Live(console=console, transient=True, auto_refresh=False) as live:
-            breathe.run(seconds, lambda b: live.update(frame(b), refresh=True))
-    except KeyboardInterrupt:
-        pass
-    console.print(Text(breathe.MINDSET, style="italic"))

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 def due_table(items: list[Due], now: datetime) -> Table:
     """Due check-ins: overdue ones highlighted with how late they are."""
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("due", "customer", "phone", "job", "planned", "case"):
+    for name in ("due", "customer", "phone", "job", "planned"):
         table.add_column(name, overflow="fold")
+    table.add_column("case", no_wrap=True)
     for item in items:
         when = dates.format_when(item.due, now) if item.due else "not set"
         if item.state == "overdue":

@@ -10,7 +10,7 @@ from collections import deque
 from .. import yamlsafe
 from ..templates import placeholders
 from .loader import P, Problem, TreeInvalid, _Reader, read_tree
-from .model import END, REQUIRED_SECTIONS, Condition, Tree
+from .model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
 
 
 def check_document(doc: yamlsafe.Document, *, builtin: bool = False) -> Tree:
@@ -70,7 +70,7 @@ class _Checker:
         self.flow()
         self.templates()
         self.plan()
-        if tree.builtin:
+        if tree.builtin and tree.id not in NOT_SITUATIONS:
             have = {s.id for s in tree.sections}
             missing = [s for s in REQUIRED_SECTIONS if s not in have]
             if missing:

@@ -13,6 +13,8 @@ from typing import Any
 KINDS = ("note", "text", "longtext", "choice", "multi", "yesno", "scale", "date")
 QUESTION_KINDS = frozenset(KINDS) - {"note"}
 END = "end"
+NOT_SITUATIONS = ("review",)
+"""Built-in trees that are not for `calm new` (and so need not have its sections)."""
 REQUIRED_SECTIONS = (
     "prepare",
     "customer",

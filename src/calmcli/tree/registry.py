@@ -13,7 +13,7 @@ from ..errors import BadInput
 from .check import check_document
 from .model import Tree
 
-BUILTIN_ORDER = ("default", "quality", "delay", "billing")
+BUILTIN_ORDER = ("default", "quality", "delay", "billing", "review")
 
 
 @dataclass(frozen=True)
