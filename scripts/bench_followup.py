@@ -29,8 +29,34 @@ from multiprocessing import get_context
 from pathlib import Path
 
 OPEN_SHARE = 0.05
+PEER_HELP = "minimal Typer+Rich app --help (start-up peer)"
+HELLO_TYPER = """import typer
+from rich.console import Console
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    Console().print(f"hello {name}")
+
+
+@app.command()
+def bye() -> None:
+    pass
+
+
+app()
+"""
 WINDOW_DAYS = 30
-CUSTOMERS = ["Dana Whitfield", "Sam Okafor", "Priya Natarajan", "Tom Breck", "Ana Souza", "Lee Chan"]
+CUSTOMERS = [
+    "Dana Whitfield",
+    "Sam Okafor",
+    "Priya Natarajan",
+    "Tom Breck",
+    "Ana Souza",
+    "Lee Chan",
+]
 JOBS = ["Bathroom retile", "Kitchen fit", "Roof repair", "Loft conversion", "Decking", "Rewire"]
 
 
@@ -91,7 +117,9 @@ def build_khal(root: Path, n: int, now: datetime) -> Path:
     n_open = int(n * OPEN_SHARE)
     for i in range(n):
         if i < n_open:
-            start = now + timedelta(days=rng.randint(-WINDOW_DAYS, WINDOW_DAYS), hours=rng.randint(-8, 8))
+            start = now + timedelta(
+                days=rng.randint(-WINDOW_DAYS, WINDOW_DAYS), hours=rng.randint(-8, 8)
+            )
         else:
             start = now - timedelta(days=rng.randint(WINDOW_DAYS + 1, 700))
         cal = Calendar()
@@ -99,7 +127,9 @@ def build_khal(root: Path, n: int, now: datetime) -> Path:
         cal.add("version", "2.0")
         ev = Event()
         ev.add("uid", f"case-{i}@calm.local")
-        ev.add("summary", f"Check in with {CUSTOMERS[i % len(CUSTOMERS)]} {i}: {JOBS[i % len(JOBS)]}")
+        ev.add(
+            "summary", f"Check in with {CUSTOMERS[i % len(CUSTOMERS)]} {i}: {JOBS[i % len(JOBS)]}"
+        )
         ev.add("dtstart", start.replace(microsecond=0))
         ev.add("dtend", start.replace(microsecond=0) + timedelta(minutes=15))
         ev.add("dtstamp", now)
@@ -135,7 +165,8 @@ def build_task(root: Path, n: int, now: datetime) -> Path:
             )
         else:
             completed.append(
-                f'[description:"{desc}" end:"{entry + 3600}" entry:"{entry}" status:"completed" uuid:"{uid}"]'
+                f'[description:"{desc}" end:"{entry + 3600}" entry:"{entry}" '
+                f'status:"completed" uuid:"{uid}"]'
             )
     (data / "pending.data").write_text("\n".join(pending) + "\n")
     (data / "completed.data").write_text("\n".join(completed) + "\n")
@@ -164,7 +195,9 @@ def median_of(cmd: list[str], env: dict[str, str], runs: int, prepare=None) -> t
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=100_000, help="0 to skip the scaling run")
     parser.add_argument("--runs", type=int, default=7)
@@ -190,10 +223,18 @@ def main() -> None:
         drop_cache = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
         print("calm", flush=True)
         report("calm followup (warm)", *median_of([calm, "followup"], env, args.runs))
-        report("calm followup (cold: cache deleted)", *median_of([calm, "followup"], env, args.cold_runs, drop_cache))
-        report("calm followup --check (warm)", *median_of([calm, "followup", "--check"], env, args.runs))
+        report(
+            "calm followup (cold: cache deleted)",
+            *median_of([calm, "followup"], env, args.cold_runs, drop_cache),
+        )
+        report(
+            "calm followup --check (warm)",
+            *median_of([calm, "followup", "--check"], env, args.runs),
+        )
         report("calm --help", *median_of([calm, "--help"], env, args.runs))
-        report("python -c 'import typer, rich' (start-up floor)", *median_of([sys.executable, "-c", "import typer, rich"], env, args.runs))
+        hello = tmp / "hello_typer.py"
+        hello.write_text(HELLO_TYPER)
+        report(PEER_HELP, *median_of([sys.executable, str(hello), "--help"], env, args.runs))
 
         if shutil.which("khal"):
             print(f"khal ({args.cases:,} events, same window)", flush=True)
@@ -204,14 +245,20 @@ def main() -> None:
             kcmd = ["khal", "-c", str(config), "list", "--once", start, end]
             report("khal list (warm)", *median_of(kcmd, kenv, args.runs))
             kdb = tmp / "khal" / "khal.db"
-            report("khal list (cold: cache deleted)", *median_of(kcmd, kenv, args.cold_runs, lambda: kdb.unlink(missing_ok=True)))
+            report(
+                "khal list (cold: cache deleted)",
+                *median_of(kcmd, kenv, args.cold_runs, lambda: kdb.unlink(missing_ok=True)),
+            )
         else:
             print("khal not installed: skipped (apt-get install -y khal)")
         if shutil.which("task"):
             print(f"Taskwarrior ({args.cases:,} tasks, {OPEN_SHARE:.0%} pending)", flush=True)
             rc = build_task(tmp / "task", args.cases, now)
             tenv = dict(os.environ, TASKRC=str(rc))
-            report("task due.before:tomorrow list", *median_of(["task", "due.before:tomorrow", "list"], tenv, args.runs))
+            report(
+                "task due.before:tomorrow list",
+                *median_of(["task", "due.before:tomorrow", "list"], tenv, args.runs),
+            )
         else:
             print("taskwarrior not installed: skipped (apt-get install -y taskwarrior)")
 
@@ -221,12 +268,25 @@ def main() -> None:
             big_home, big_cache = tmp / "big-home", tmp / "big-cache"
             build_calm(big_home, args.big, now)
             print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
-            benv = dict(os.environ, CALM_HOME=str(big_home), CALM_CACHE=str(big_cache), NO_COLOR="1")
-            report(f"calm followup, {args.big:,} cases (warm)", *median_of([calm, "followup"], benv, args.runs))
-            report(f"calm followup --check, {args.big:,} cases (warm)", *median_of([calm, "followup", "--check"], benv, args.runs))
+            benv = dict(
+                os.environ, CALM_HOME=str(big_home), CALM_CACHE=str(big_cache), NO_COLOR="1"
+            )
+            report(
+                f"calm followup, {args.big:,} cases (warm)",
+                *median_of([calm, "followup"], benv, args.runs),
+            )
+            report(
+                f"calm followup --check, {args.big:,} cases (warm)",
+                *median_of([calm, "followup", "--check"], benv, args.runs),
+            )
             report(
                 f"calm followup, {args.big:,} cases (cold)",
-                *median_of([calm, "followup"], benv, 1, lambda: shutil.rmtree(big_cache, ignore_errors=True)),
+                *median_of(
+                    [calm, "followup"],
+                    benv,
+                    1,
+                    lambda: shutil.rmtree(big_cache, ignore_errors=True),
+                ),
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -243,7 +303,7 @@ def main() -> None:
     ratio("calm followup (cold: cache deleted)", "khal list (cold: cache deleted)", "< 0.3")
     ratio(f"calm followup, {args.big:,} cases (warm)", "calm followup (warm)", "< 1.5")
     ratio("calm followup --check (warm)", "task due.before:tomorrow list", "<= 1.5")
-    ratio("calm --help", "python -c 'import typer, rich' (start-up floor)", "about 1")
+    ratio("calm --help", PEER_HELP, "about 1")
     big = f"calm followup, {args.big:,} cases (warm)"
     if big in mem:
         print(f"  peak memory, {args.big:,} cases warm: {mem[big] / 1024:.1f} MiB  [< 64]")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calmcli import caseops, dates, index, paths, store
+from calmcli import caseops, dates, index, store
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -108,7 +108,3 @@ def reload(case: store.Case | str) -> store.Case:
 def index_dir() -> Path:
     """Where the derived index for the current CALM_HOME lives (inside CALM_CACHE)."""
     return index._index_dir()
-
-
-def cases_dir() -> Path:
-    return paths.cases_dir()

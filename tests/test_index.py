@@ -178,15 +178,6 @@ def test_breaking_an_open_case_by_hand_is_noticed_with_a_warning(
     assert again.warnings == listing.warnings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: index.open_rows only stats the files of open cases, not the bad files in open.json, "
-        "so fixing a corrupt case file in place (nano, VS Code: folder mtime unchanged) keeps "
-        "printing the old 'skipped' warning and the fixed case never shows in `calm followup` "
-        "until something else changes the cases folder"
-    ),
-)
 def test_fixing_a_broken_case_file_in_place_is_noticed(cases: dict[str, store.Case]) -> None:
     path = case_file(cases["sam"])
     good = path.read_text(encoding="utf-8")
@@ -332,14 +323,6 @@ def test_a_corrupt_index_file_is_rebuilt_silently(
     assert index.refresh().rebuilt == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: index.refresh reads old['files'] from any all.json whose 'version' matches, so an "
-        "index file of the current version missing 'files' raises KeyError (a Traceback from "
-        "`calm list`/`calm followup`) instead of being rebuilt"
-    ),
-)
 def test_an_index_file_of_the_right_version_but_wrong_shape_is_rebuilt(
     cases: dict[str, store.Case],
 ) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import index, store
+from . import index, paths, store
 from .errors import BadInput, CalmError
 
 SATISFACTION = ("satisfied", "partly", "not")
@@ -56,7 +56,17 @@ def resolve(ref: str) -> store.Case:
 
 
 def _lock_path(case_id: str) -> Path:
-    return index._index_dir() / "locks" / f"{case_id}.lock"
+    """Locks live beside the index (per machine, never synced); if the cache cannot be
+    written, in a hidden folder of CALM_HOME instead."""
+    for folder in (index._index_dir() / "locks", paths.calm_home() / ".locks"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        return folder / f"{case_id}.lock"
+    raise CalmError(
+        f"could not create a lock folder in {index._index_dir()} or {paths.calm_home()}"
+    )
 
 
 def update(
@@ -69,10 +79,6 @@ def update(
     from filelock import FileLock, Timeout
 
     path = _lock_path(case_id)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CalmError(f"could not create {path.parent}: {exc.strerror or exc}") from None
     lock = FileLock(str(path))
     waited = 0.0
     while True:

@@ -56,8 +56,10 @@ def select(
             and item.due <= horizon
         ):
             chosen.append(item)
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(chosen, key=lambda d: (d.due or far, d.row.customer))
+    # Sort by the instant (timestamp): same-zone aware times compare by wall clock.
+    return sorted(
+        chosen, key=lambda d: (d.due.timestamp() if d.due else float("inf"), d.row.customer)
+    )
 
 
 def nudge(items: list[Due], limit: int = 3) -> str:

@@ -69,7 +69,7 @@ class Listing:
 
 
 def _index_dir() -> Path:
-    home = str(paths.calm_home().expanduser().absolute())
+    home = os.path.realpath(paths.calm_home().expanduser())
     key = hashlib.sha1(home.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return paths.cache_dir() / "index" / key
 
@@ -81,6 +81,12 @@ def _load(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return None
+    shapes = {"files": dict, "rows": list, "stamps": dict, "bad": dict}
+    for key, kind in shapes.items():
+        if key in data and not isinstance(data[key], kind):
+            return None
+    if "files" not in data and not all(k in data for k in ("rows", "stamps", "bad")):
         return None
     return data
 
@@ -148,18 +154,24 @@ def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
     rows: list[Row] = []
     changed = False
     stamps: dict[str, list[int]] = data["stamps"]
-    warnings = list(data["bad"].values())
-    for values in data["rows"]:
-        row = Row.from_list(values)
+    warnings = [str(v) for v in data["bad"].values()]
+    try:
+        rows = [Row.from_list(values) for values in data["rows"]]
+    except TypeError:  # a hand-made index of the right version but the wrong shape
+        rows, changed = [], True
+    # Open and broken cases are stat'ed one by one, so an in-place edit of either (an editor
+    # that does not save by rename) is seen at once. Closed cases edited in place are seen by
+    # the next full refresh (`calm list`, or any change calm makes in the folder).
+    for name in [*(r.file for r in rows), *data["bad"]]:
+        if changed:
+            break
         try:
-            st = (folder / row.file).stat()
+            st = (folder / name).stat()
         except OSError:
             changed = True
             break
-        if [st.st_mtime_ns, st.st_size] != stamps.get(row.file):
+        if [st.st_mtime_ns, st.st_size] != stamps.get(name):
             changed = True
-            break
-        rows.append(row)
     if changed:  # an open case was edited in place or vanished: fall back to a full refresh
         full = refresh(progress)
         return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
@@ -212,6 +224,7 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
         _save(idx / "all.json", {"version": INDEX_VERSION, "dir_mtime": before, "files": files})
         open_list = [r for r in rows if r.status == "open"]
         stamps = {r.file: files[r.file][:2] for r in open_list}
+        stamps.update({name: files[name][:2] for name in bad})
         _save(
             idx / "open.json",
             {

@@ -68,7 +68,7 @@ def _key(name: str) -> str:
 def compute(rows: list[Row], now: datetime, within: timedelta | None = None) -> Patterns:
     since = now - within if within is not None else None
     chosen = [r for r in rows if since is None or datetime.fromisoformat(r.created) >= since]
-    chosen.sort(key=lambda r: r.created)
+    chosen.sort(key=lambda r: datetime.fromisoformat(r.created).timestamp())
     names: dict[str, str] = {}
     per_customer: Counter[str] = Counter()
     for r in chosen:
@@ -122,4 +122,4 @@ def history_for(
         found = [r for r in rows if _key(r.customer) == k]
     else:
         found = [r for r in rows if r.tree == tree]
-    return sorted(found, key=lambda r: r.created, reverse=True)
+    return sorted(found, key=lambda r: datetime.fromisoformat(r.created).timestamp(), reverse=True)

@@ -13,8 +13,14 @@ import re
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Whole terminal escape sequences (CSI like ESC[2J, OSC like ESC]0;title BEL), so no residue
+# such as "[2J" is left behind when the ESC itself is dropped.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+
+
 def clean(text: str) -> str:
-    """Keep newlines and tabs; turn CRLF/CR into LF; drop every other control character."""
+    """Keep newlines and tabs; turn CRLF/CR into LF; drop escape sequences and other controls."""
+    text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

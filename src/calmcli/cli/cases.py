@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ..errors import BadInput
-from .output import out, warn
+from .output import lit, out, warn
 
 CASE_HELP = "Case id, the start of it, or the customer's name."
 
@@ -42,7 +42,8 @@ def list_cases(
         rows = [r for r in rows if customer.casefold() in r.customer.casefold()]
     if cutoff is not None:
         rows = [r for r in rows if dates.from_iso(r.created) >= cutoff]
-    rows.sort(key=lambda r: r.created, reverse=True)
+    # By the instant: aware times in one zone compare by wall clock, wrong when clocks go back.
+    rows.sort(key=lambda r: dates.from_iso(r.created).timestamp(), reverse=True)
     if as_json:
         fields = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree")
         print(
@@ -57,7 +58,6 @@ def list_cases(
         out().print("No cases match.", markup=False)
         return
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("case", no_wrap=True, style="dim")
@@ -65,7 +65,7 @@ def list_cases(
         table.add_column(name, overflow="fold")
     for r in rows:
         due = dates.format_when(dates.from_iso(r.due), now) if r.due else "-"
-        table.add_row(Text(r.id, style="dim"), Text(r.customer), Text(r.job), r.status, due)
+        table.add_row(lit(r.id, "dim"), lit(r.customer), lit(r.job), r.status, due)
     out().print(table)
 
 

@@ -60,7 +60,7 @@ def followup(
         return
     from .. import dates, followups, index
     from .progress import rebuild_progress
-    from .render_case import due_table
+    from .render_case import due_list
 
     span = parse_span(within) if within else None
     with rebuild_progress() as progress:
@@ -92,7 +92,8 @@ def followup(
         ahead = f" in the next {within}" if within else " today"
         out().print(f"Nothing due{ahead}. Nice work keeping your promises.", markup=False)
         return
-    out().print(due_table(items, now))
+    console = out()
+    console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
 
 
 @app.command()

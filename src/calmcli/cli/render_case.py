@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import dates
+from ..textsafe import one_line
 from .output import lit
 
 if TYPE_CHECKING:
@@ -18,31 +19,34 @@ if TYPE_CHECKING:
     from ..store import Case
 
 
-def due_table(items: list[Due], now: datetime) -> Table:
-    """Due check-ins: overdue ones highlighted with how late they are."""
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("due", "customer", "phone", "job", "planned"):
-        table.add_column(name, overflow="fold")
-    table.add_column("case", no_wrap=True)
+def due_list(items: list[Due], now: datetime, width: int) -> Text:
+    """Due check-ins, two lines each: when (overdue ones in red, with days late), who and the
+    number to ring; then the job, what was planned and the case id. One Text, cropped to the
+    width: a Rich table is far slower once hundreds of check-ins are due."""
+    out = Text(no_wrap=True, overflow="ellipsis")
     for item in items:
         when = dates.format_when(item.due, now) if item.due else "not set"
         if item.state == "overdue":
             s = "" if item.days_overdue == 1 else "s"
-            due = Text(f"{when}\noverdue {item.days_overdue} day{s}", style="bold red")
+            out.append(f"{when}  overdue {item.days_overdue} day{s}", style="bold red")
         elif item.state == "today":
-            due = Text(f"{when}\ntoday", style="bold yellow")
+            out.append(f"{when}  today", style="bold yellow")
         else:
-            due = Text(when)
+            out.append(when, style="bold")
         row = item.row
-        table.add_row(
-            due,
-            lit(row.customer),
-            lit(row.phone),
-            lit(row.job),
-            lit(row.planned),
-            lit(row.id, style="dim"),
-        )
-    return table
+        out.append("  ")
+        out.append_text(lit(one_line(row.customer), "bold"))
+        if row.phone:
+            out.append_text(lit(f"  {one_line(row.phone)}"))
+        details = " · ".join(one_line(x) for x in (row.job, row.planned) if x)
+        room = max(10, width - 4 - len(row.id) - 2)
+        if len(details) > room:
+            details = details[: room - 1].rstrip() + "…"
+        out.append(f"\n    {details}  " if details else "\n    ")
+        out.append(row.id, style="dim")
+        out.append("\n")
+    out.rstrip()
+    return out
 
 
 def _plan_for(case: Case) -> CallPlan | None:
@@ -66,6 +70,9 @@ def case_view(case: Case) -> list[Any]:
     parts: list[Any] = []
     plan = _plan_for(case)
     if plan is not None:
+        from dataclasses import replace
+
+        plan = replace(plan, followup=case.followup_due)  # the current check-in, not the first
         parts.append(call_plan(plan, case.id, now))
     else:
         parts.append(lit(f"Case {case.id}: {case.customer} ({case.job})", "bold"))
