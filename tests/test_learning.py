@@ -412,10 +412,10 @@ def answers_file(tmp_path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def test_review_stores_every_answer_and_records_the_event(
-    lee: store.Case, tmp_path: Path
-) -> None:
-    result = calm("review", "Lee", "--answers", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
+def test_review_stores_every_answer_and_records_the_event(lee: store.Case, tmp_path: Path) -> None:
+    result = calm(
+        "review", "Lee", "--answers", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input"
+    )
     assert result.exit_code == 0, result.output
     case = reload(lee)
     assert case.review == {"at": NOW, **REVIEW_ANSWERS}

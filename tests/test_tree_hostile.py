@@ -229,31 +229,16 @@ def test_syntax_error_from_text_names_the_line() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: yamlsafe.parse_text keeps only the PyYAML 'problem' and drops its 'context', "
-    "so a second document says just 'YAML syntax error: but found another document'",
-)
 def test_second_document_message_says_what_is_wrong(tmp_path: Path) -> None:
     message = refuse(write(tmp_path, b"format: 1\n---\nid: x\n"))
     assert "single document" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: yamlsafe.decode counts the column in bytes, so a bad byte after 'é' is "
-    "reported at column 6 instead of character column 5",
-)
 def test_invalid_utf8_column_counts_characters(tmp_path: Path) -> None:
     path = write(tmp_path, "x: é".encode() + b"\xff\n")
     assert refuse(path).startswith(f"{path}:1:5: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a whitespace-only file containing a tab gives a YAML syntax error about "
-    "'\\t' instead of 'the file is empty'",
-)
 def test_whitespace_with_tab_is_empty(tmp_path: Path) -> None:
     path = write(tmp_path, b"  \n\t\n \n")
     assert refuse(path).endswith("the file is empty; a tree starts with 'format: 1'")

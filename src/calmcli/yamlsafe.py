@@ -134,6 +134,8 @@ def parse_text(
     `fast` uses libyaml when available: for calm's own data files, where speed matters more
     than PyYAML's wording of syntax errors.
     """
+    if not text.strip():  # empty, or only whitespace (tabs included)
+        return Document(source, None)
     try:
         loader = (_FAST_LOADER if fast else yaml.SafeLoader)(text)
         try:
@@ -144,7 +146,12 @@ def parse_text(
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         problem = exc.problem or exc.context or "invalid YAML"
-        raise BadInput(f"{where}: YAML syntax error: {problem}") from None
+        context = ""
+        if exc.context and exc.problem:  # e.g. "while scanning a quoted scalar" started earlier
+            cm = exc.context_mark
+            at = f" at line {cm.line + 1}, column {cm.column + 1}" if cm else ""
+            context = f" ({exc.context}{at})"
+        raise BadInput(f"{where}: YAML syntax error: {problem}{context}") from None
     except yaml.YAMLError as exc:
         raise BadInput(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
@@ -167,7 +174,8 @@ def decode(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1  # in characters
         raise BadInput(
             f"{source}:{line}:{col}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
             "is this a binary file?"

@@ -27,7 +27,15 @@ def _cond(c: Condition) -> str:
     }
     if c.op == "answered":
         return f"{c.answer} {'answered' if c.arg else 'skipped'}"
-    return f"{c.answer} {words[c.op]} {c.arg!r}"
+    return f"{c.answer} {words[c.op]} {_value(c.arg)}"
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list):
+        return " or ".join(_value(x) for x in v)
+    return str(v)
 
 
 def _target(t: str) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from ..errors import BadInput, CalmError
-from .output import err, out
+from ..textsafe import clean
+from .output import err, lit, out, say
 
 app = typer.Typer(
     help="List, draw and check interview trees (the YAML that drives `calm new`).",
@@ -29,7 +30,7 @@ def list_() -> None:
     for entry in registry.entries():
         source = entry.source if entry.source == "built-in" else str(entry.path)
         title = entry.title if entry.problem is None else f"(invalid: {entry.problem})"
-        table.add_row(entry.name, title, source)
+        table.add_row(lit(entry.name), lit(title), lit(source))
     out().print(table)
 
 
@@ -69,9 +70,9 @@ def check(
         except CalmError as exc:
             failed += 1
             for line in exc.details or [exc.message]:
-                err().print(line, markup=False)
+                err().print(clean(line), markup=False, soft_wrap=True)
         else:
-            out().print(f"ok  {path}  ({tree.id}: {len(tree.nodes)} nodes)", markup=False)
+            say(f"ok  {path}  ({tree.id}: {len(tree.nodes)} nodes)")
     if failed:
         raise BadInput(f"{failed} of {len(targets)} tree file(s) have problems")
 

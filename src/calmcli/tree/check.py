@@ -122,7 +122,15 @@ class _Checker:
             )
 
     def flow(self) -> None:
-        can_finish = self._walk(END, forward=False)
+        # A dangling target is reported on its own; count it as an exit so the nodes before
+        # it are not also accused of looping.
+        exits = {END}
+        for node_id in self.tree.nodes:
+            if any(t != END and t not in self.tree.nodes for t in self.tree.successors(node_id)):
+                exits.add(node_id)
+        can_finish: set[str] = set()
+        for first in exits:
+            can_finish |= self._walk(first, forward=False) | {first}
         for node_id in self.tree.nodes:
             path = self.reader.node_paths[node_id]
             if node_id not in self.reachable:
@@ -134,6 +142,8 @@ class _Checker:
         questions = {n for n, node in self.tree.nodes.items() if node.is_question}
         for where, path, template in self.reader.template_paths:
             in_plan = path[0] == "plan"
+            if not in_plan and where not in self.tree.nodes:
+                continue  # a node dropped for another problem, already reported
             allowed = questions if in_plan else self.before(where) & questions
             for ph in placeholders(template):
                 if ph.name not in self.tree.nodes:
@@ -173,7 +183,7 @@ class _Checker:
             ref = plan.followup
             if ref not in nodes:
                 self.problem(
-                    "plan", ("plan", "followup"), f"names {ref!r}, but no node has that id"
+                    "plan", ("plan", "followup"), f"followup names {ref!r}, but no node has that id"
                 )
             elif nodes[ref].kind != "date":
-                self.problem("plan", ("plan", "followup"), "must name a date question")
+                self.problem("plan", ("plan", "followup"), "followup must name a date question")

@@ -204,6 +204,9 @@ class _Reader:
         if raw is None:
             return ()
         if isinstance(raw, str):
+            if not raw.strip():
+                self.problem(path, "'next' is empty: name a node, or 'end'")
+                return ()
             return (Rule(raw),)
         if not isinstance(raw, list) or not raw:
             self.problem(path, "'next' must be a node id, 'end', or a list of rules")
@@ -222,7 +225,9 @@ class _Reader:
                 self.problem(rpath, "the last rule must have no 'if': it is the fallback")
             if not last and "if" not in item:
                 self.problem(rpath, "only the last rule may lack 'if' (it is the fallback)")
-            if goto:
+            if goto is not None and not goto.strip():
+                self.problem((*rpath, "goto"), "'goto' is empty: name a node, or 'end'")
+            elif goto:
                 out.append(Rule(goto, cond))
         return tuple(out)
 
@@ -246,7 +251,10 @@ class _Reader:
                 label = self.get(item, cpath, "label", str, default=str(value))
                 choice = Choice(value, label, self.get(item, cpath, "next", str))
             else:
-                self.problem(cpath, f"a choice must be text or a mapping, not {_describe(item)}")
+                hint = " (quote it: 'yes', 'no')" if isinstance(item, bool) else ""
+                self.problem(
+                    cpath, f"a choice must be text or a mapping, not {_describe(item)}{hint}"
+                )
                 continue
             if choice.value in seen:
                 self.problem(cpath, f"duplicate choice value {choice.value!r}")
@@ -309,9 +317,10 @@ class _Reader:
         if not isinstance(raw, dict):
             self.problem(path, f"a node must be a mapping, not {_describe(raw)}")
             return None
+        self.where = f"nodes[{path[-1]}]"
         node_id = self.get(raw, path, "id", str, required=True)
-        self.where = str(node_id) if node_id else f"nodes[{path[-1]}]"
-        if node_id and not NODE_ID.match(node_id):
+        self.where = str(node_id) if node_id else self.where
+        if node_id is not None and not NODE_ID.match(node_id):
             self.problem((*path, "id"), "a node id uses a-z, 0-9 and _, starting with a letter")
         self.keys(raw, path, NODE_KEYS, "a node")
         kind = self.get(raw, path, "kind", str, required=True)
@@ -324,7 +333,7 @@ class _Reader:
             )
             kind = None
         section = self.get(raw, path, "section", str, required=True)
-        if section and section not in sections:
+        if section is not None and section not in sections:
             self.problem((*path, "section"), f"unknown section {section!r}")
         prompt = self.text(raw, path, "prompt", required=True)
         help_text = self.text(raw, path, "help")
@@ -386,7 +395,9 @@ class _Reader:
         out: dict[int, str] = {}
         for key, value in raw.items():
             if isinstance(key, bool) or not isinstance(key, int) or not lo <= key <= hi:
-                self.problem((*path, key), f"label key {key!r} is not a point from {lo} to {hi}")
+                self.problem(
+                    (*path, key), f"label key {key!r} is not a point from {lo} to {hi}", key=True
+                )
             elif not isinstance(value, str):
                 self.problem((*path, key), "a label must be text")
             else:
@@ -496,7 +507,9 @@ class _Reader:
             )
         self.keys(data, (), TOP_KEYS, "the tree")
         fmt = data.get("format")
-        if type(fmt) is not int or fmt != 1:
+        if "format" not in data:
+            self.problem((), "missing 'format': start the file with 'format: 1'")
+        elif type(fmt) is not int or fmt != 1:
             self.problem(("format",), f"'format' must be 1 (this calm reads format 1), not {fmt!r}")
         tree_id = self.get(data, (), "id", str, required=True)
         if tree_id is not None and not TREE_ID.match(tree_id):
