@@ -144,9 +144,7 @@ def after(anchor: str, lines: str, text: str = BASE) -> str:
 def calm(*args: str) -> Result:
     """Run `calm ARGS`; whatever happens, it must not crash or print a traceback."""
     result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     return result
 

@@ -74,13 +74,16 @@ HOSTILE: dict[str, tuple[bytes, Check]] = {
     ),
     "top-level-scalar": (
         b"hello\n",
-        lambda m: m == ":1:1: the top level must be a mapping (format, id, title, ...), "
-        "not the text 'hello'",
+        lambda m: (
+            m == ":1:1: the top level must be a mapping (format, id, title, ...), "
+            "not the text 'hello'"
+        ),
     ),
     "top-level-number": (
         b"42\n",
-        lambda m: m == ":1:1: the top level must be a mapping (format, id, title, ...), "
-        "not the number 42",
+        lambda m: (
+            m == ":1:1: the top level must be a mapping (format, id, title, ...), not the number 42"
+        ),
     ),
     "yaml-syntax-error": (
         b"format: 1\nid: base\n  title: x\n",
@@ -168,7 +171,7 @@ def test_hostile_file_is_refused(name: str, tmp_path: Path) -> None:
     data, check = HOSTILE[name]
     path = write(tmp_path, data)
     message = refuse(path)
-    rest = message[len(str(path)):]
+    rest = message[len(str(path)) :]
     assert check(rest), message
 
 
@@ -176,11 +179,13 @@ def test_python_object_apply_runs_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     before = Path.cwd()
     monkeypatch.chdir(tmp_path)
     pwned = tmp_path / "PWNED"
-    for i, data in enumerate([
-        b'!!python/object/apply:os.system ["touch PWNED"]\n',
-        b'format: 1\nid: !!python/object/apply:os.system ["touch PWNED"]\n',
-        b'format: 1\nid: !!python/object/new:os.system ["touch PWNED"]\n',
-    ]):
+    for i, data in enumerate(
+        [
+            b'!!python/object/apply:os.system ["touch PWNED"]\n',
+            b'format: 1\nid: !!python/object/apply:os.system ["touch PWNED"]\n',
+            b'format: 1\nid: !!python/object/new:os.system ["touch PWNED"]\n',
+        ]
+    ):
         path = write(tmp_path, data, f"evil{i}.yaml")
         message = refuse(path)
         assert "python/object" in message and "is not allowed" in message
@@ -246,15 +251,56 @@ def test_whitespace_with_tab_is_empty(tmp_path: Path) -> None:
 
 # -- fuzzing: whatever the input, a Tree or a BadInput ----------------------------------------
 
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 TREE_WORDS = [
-    "format", "id", "title", "version", "sections", "nodes", "plan", "start", "section", "kind",
-    "prompt", "help", "required", "default", "validate", "choices", "min", "max", "labels",
-    "next", "goto", "if", "answer", "equals", "in", "includes", "at_least", "at_most",
-    "answered", "all", "any", "not", "value", "label", "options", "followup", "facts",
-    "questions", "say", "option", "feasibility", "cost", "speed", "pattern", "message",
+    "format",
+    "id",
+    "title",
+    "version",
+    "sections",
+    "nodes",
+    "plan",
+    "start",
+    "section",
+    "kind",
+    "prompt",
+    "help",
+    "required",
+    "default",
+    "validate",
+    "choices",
+    "min",
+    "max",
+    "labels",
+    "next",
+    "goto",
+    "if",
+    "answer",
+    "equals",
+    "in",
+    "includes",
+    "at_least",
+    "at_most",
+    "answered",
+    "all",
+    "any",
+    "not",
+    "value",
+    "label",
+    "options",
+    "followup",
+    "facts",
+    "questions",
+    "say",
+    "option",
+    "feasibility",
+    "cost",
+    "speed",
+    "pattern",
+    "message",
 ]
 scalars = st.one_of(
     st.none(),
@@ -262,31 +308,62 @@ scalars = st.one_of(
     st.integers(-3, 7),
     st.floats(allow_nan=False),
     st.text(max_size=12),
-    st.sampled_from([*TREE_WORDS, "note", "text", "choice", "multi", "scale", "date", "end",
-                     "{id}", "{", "}}", "[a-", "1"]),
+    st.sampled_from(
+        [
+            *TREE_WORDS,
+            "note",
+            "text",
+            "choice",
+            "multi",
+            "scale",
+            "date",
+            "end",
+            "{id}",
+            "{",
+            "}}",
+            "[a-",
+            "1",
+        ]
+    ),
 )
 keys = st.one_of(st.sampled_from(TREE_WORDS), st.text(max_size=6), st.integers(0, 6))
 yamlish = st.recursive(
     scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)),
     max_leaves=25,
 )
 
 VALID = {
-    "format": 1, "id": "fuzz", "title": "Fuzz", "version": 1,
+    "format": 1,
+    "id": "fuzz",
+    "title": "Fuzz",
+    "version": 1,
     "sections": [{"id": "s", "title": "S"}],
     "nodes": [
         {"id": "a", "section": "s", "kind": "text", "prompt": "A?"},
-        {"id": "b", "section": "s", "kind": "scale", "prompt": "{a}?", "min": 1, "max": 5,
-         "next": [{"if": {"answer": "b", "at_least": 3}, "goto": "c"}, {"goto": "end"}]},
-        {"id": "c", "section": "s", "kind": "choice", "prompt": "C?",
-         "choices": ["x", {"value": "y", "label": "Y", "next": "d"}]},
+        {
+            "id": "b",
+            "section": "s",
+            "kind": "scale",
+            "prompt": "{a}?",
+            "min": 1,
+            "max": 5,
+            "next": [{"if": {"answer": "b", "at_least": 3}, "goto": "c"}, {"goto": "end"}],
+        },
+        {
+            "id": "c",
+            "section": "s",
+            "kind": "choice",
+            "prompt": "C?",
+            "choices": ["x", {"value": "y", "label": "Y", "next": "d"}],
+        },
         {"id": "d", "section": "s", "kind": "date", "prompt": "When?"},
     ],
-    "plan": {"customer": "{a}", "followup": "d",
-             "options": [{"option": "a", "feasibility": "b", "cost": "b", "speed": "b"}]},
+    "plan": {
+        "customer": "{a}",
+        "followup": "d",
+        "options": [{"option": "a", "feasibility": "b", "cost": "b", "speed": "b"}],
+    },
 }
 
 

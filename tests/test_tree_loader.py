@@ -134,12 +134,18 @@ CASES: list[Any] = [
         id="plan-key-typo",
     ),
     pytest.param(
-        after("    prompt: When?\n", rules(
-            "- if: {answer: level, atleast: 4}", "  goto: end", "- goto: end"
-        )),
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: level, atleast: 4}", "  goto: end", "- goto: end"),
+        ),
         [
-            (40, 13, "when", "a condition needs exactly one of equals, in, includes, at_least, "
-             "at_most, answered"),
+            (
+                40,
+                13,
+                "when",
+                "a condition needs exactly one of equals, in, includes, at_least, "
+                "at_most, answered",
+            ),
             (40, 29, "when", "unknown key 'atleast' in a condition; did you mean 'at_least'?"),
         ],
         id="condition-key-typo",
@@ -268,9 +274,10 @@ CASES: list[Any] = [
     ),
     # -- branching ----------------------------------------------------------------------------
     pytest.param(
-        after("    max: 5\n", rules(
-            "- if: {answer: level, at_least: 4}", "  goto: hgih", "- goto: wants"
-        )),
+        after(
+            "    max: 5\n",
+            rules("- if: {answer: level, at_least: 4}", "  goto: hgih", "- goto: wants"),
+        ),
         [(32, 15, "level", "goes to 'hgih', but no node has that id")],
         id="rule-goto-dangling",
     ),
@@ -290,16 +297,18 @@ CASES: list[Any] = [
         id="start-dangling",
     ),
     pytest.param(
-        after("    prompt: What do they want?\n", rules(
-            "- if: {answer: level, at_least: 4}", "  goto: when"
-        )),
+        after(
+            "    prompt: What do they want?\n",
+            rules("- if: {answer: level, at_least: 4}", "  goto: when"),
+        ),
         [(35, 9, "wants", "the last rule must have no 'if': it is the fallback")],
         id="rules-without-fallback",
     ),
     pytest.param(
-        after("    prompt: What do they want?\n", rules(
-            "- goto: when", "- if: {answer: level, at_least: 4}", "  goto: when"
-        )),
+        after(
+            "    prompt: What do they want?\n",
+            rules("- goto: when", "- if: {answer: level, at_least: 4}", "  goto: when"),
+        ),
         [
             (35, 9, "wants", "only the last rule may lack 'if' (it is the fallback)"),
             (36, 9, "wants", "the last rule must have no 'if': it is the fallback"),
@@ -321,7 +330,11 @@ CASES: list[Any] = [
         [
             (line, 5, node, "no way out: every path from here loops without ending")
             for line, node in [
-                (9, "hello"), (13, "name"), (17, "mood"), (24, "level"), (30, "wants"),
+                (9, "hello"),
+                (13, "name"),
+                (17, "mood"),
+                (24, "level"),
+                (30, "wants"),
                 (35, "when"),
             ]
         ],
@@ -370,8 +383,14 @@ CASES: list[Any] = [
     ),
     pytest.param(
         sub("    prompt: Name?\n", "    prompt: 'Name {x.__class__}'\n"),
-        [(16, 13, "name", "template: bad placeholder {x.__class__}: use {answer_id} or "
-          "{answer_id|fallback}")],
+        [
+            (
+                16,
+                13,
+                "name",
+                "template: bad placeholder {x.__class__}: use {answer_id} or {answer_id|fallback}",
+            )
+        ],
         id="template-attribute-refused",
     ),
     pytest.param(
@@ -385,51 +404,66 @@ CASES: list[Any] = [
     ),
     # -- conditions ---------------------------------------------------------------------------
     pytest.param(
-        after("    prompt: What do they want?\n", rules(
-            "- if: {answer: levle, at_least: 4}", "  goto: when", "- goto: when"
-        )),
+        after(
+            "    prompt: What do they want?\n",
+            rules("- if: {answer: levle, at_least: 4}", "  goto: when", "- goto: when"),
+        ),
         [(35, 13, "wants", "condition reads 'levle', but no node has that id")],
         id="condition-unknown-answer",
     ),
     pytest.param(
-        after("    prompt: When?\n", rules(
-            "- if: {answer: hello, answered: true}", "  goto: end", "- goto: end"
-        )),
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: hello, answered: true}", "  goto: end", "- goto: end"),
+        ),
         [(40, 13, "when", "condition reads 'hello', a note with no answer")],
         id="condition-reads-note",
     ),
     pytest.param(
-        after("    prompt: Name?\n", rules(
-            "- if: {answer: level, at_least: 4}", "  goto: when", "- goto: mood"
-        )),
+        after(
+            "    prompt: Name?\n",
+            rules("- if: {answer: level, at_least: 4}", "  goto: when", "- goto: mood"),
+        ),
         [(18, 13, "name", "condition reads 'level', which is never asked before here")],
         id="condition-reads-later-node",
     ),
     pytest.param(
-        after("    prompt: When?\n", rules(
-            "- if: {answer: mood, includes: calm}", "  goto: end", "- goto: end"
-        )),
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: mood, includes: calm}", "  goto: end", "- goto: end"),
+        ),
         [(40, 13, "when", "'includes' needs a multi question; 'mood' is choice")],
         id="includes-on-choice",
     ),
     pytest.param(
-        after("    prompt: When?\n", rules(
-            "- if: {answer: mood, at_least: 2}", "  goto: end", "- goto: end"
-        )),
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: mood, at_least: 2}", "  goto: end", "- goto: end"),
+        ),
         [(40, 13, "when", "'at_least' needs a scale question; 'mood' is choice")],
         id="at-least-on-choice",
     ),
     pytest.param(
-        after("    prompt: When?\n", rules(
-            "- if: {answer: level, at_least: 4, at_most: 5}", "  goto: end", "- goto: end"
-        )),
-        [(40, 13, "when", "a condition needs exactly one of equals, in, includes, at_least, "
-          "at_most, answered")],
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: level, at_least: 4, at_most: 5}", "  goto: end", "- goto: end"),
+        ),
+        [
+            (
+                40,
+                13,
+                "when",
+                "a condition needs exactly one of equals, in, includes, at_least, "
+                "at_most, answered",
+            )
+        ],
         id="condition-two-operators",
     ),
     pytest.param(
-        after("  followup: when\n", "  questions:\n    - if: {answer: nobody, answered: false}\n"
-              "      say: hi\n"),
+        after(
+            "  followup: when\n",
+            "  questions:\n    - if: {answer: nobody, answered: false}\n      say: hi\n",
+        ),
         [(43, 11, "plan", "condition reads 'nobody', but no node has that id")],
         id="plan-question-condition-unknown",
     ),
@@ -486,14 +520,18 @@ CASES: list[Any] = [
     ),
     # -- plan ---------------------------------------------------------------------------------
     pytest.param(
-        after("  followup: when\n", "  options:\n    - {option: opt, feasibility: level, "
-              "cost: level, speed: level}\n"),
+        after(
+            "  followup: when\n",
+            "  options:\n    - {option: opt, feasibility: level, cost: level, speed: level}\n",
+        ),
         [(43, 16, "plan", "option names 'opt', but no node has that id")],
         id="plan-option-missing-node",
     ),
     pytest.param(
-        after("  followup: when\n", "  options:\n    - {option: name, feasibility: mood, "
-              "cost: level, speed: level}\n"),
+        after(
+            "  followup: when\n",
+            "  options:\n    - {option: name, feasibility: mood, cost: level, speed: level}\n",
+        ),
         [(43, 35, "plan", "feasibility must name a scale question")],
         id="plan-option-wrong-kind",
     ),
@@ -539,8 +577,11 @@ CASES: list[Any] = [
         id="duplicate-key-in-plan",
     ),
     pytest.param(
-        sub("    kind: multi\n", "    kind: mutli\n",
-            after("    kind: text\n", "    kind: longtext\n")),
+        sub(
+            "    kind: multi\n",
+            "    kind: mutli\n",
+            after("    kind: text\n", "    kind: longtext\n"),
+        ),
         [
             (16, 5, "name", "duplicate key 'kind' (first on line 15)"),
             (33, 11, "wants", "unknown kind 'mutli'; did you mean 'multi'?"),
@@ -651,9 +692,10 @@ def test_all_problems_are_reported_sorted_by_line() -> None:
 
 
 def test_loop_with_an_exit_is_valid() -> None:
-    text = after("    prompt: When?\n", rules(
-        "- if: {answer: level, at_least: 4}", "  goto: wants", "- goto: end"
-    ))
+    text = after(
+        "    prompt: When?\n",
+        rules("- if: {answer: level, at_least: 4}", "  goto: wants", "- goto: end"),
+    )
     tree = load(text)
     assert tree.next_id("when", {"level": 5}) == "wants"
     assert tree.next_id("when", {"level": 2}) == END
@@ -674,8 +716,9 @@ def test_builtin_tree_needs_the_required_sections() -> None:
 def test_builtin_tree_missing_one_section_names_it() -> None:
     sections = "".join(f"  - {{id: {s}, title: {s.title()}}}\n" for s in REQUIRED_SECTIONS[:-1])
     text = sub("  - {id: intro, title: Intro}\n  - {id: main, title: Main}\n", sections)
-    text = text.replace("section: intro", "section: prepare").replace("section: main",
-                                                                      "section: customer")
+    text = text.replace("section: intro", "section: prepare").replace(
+        "section: main", "section: customer"
+    )
     assert problems_of(text, builtin=True) == [
         (6, 3, "tree", "built-in trees need sections: followup"),
     ]
@@ -883,9 +926,12 @@ def test_successors_cover_every_branch(branchy: Tree) -> None:
 
 
 def test_a_multi_answer_never_picks_a_choice_next() -> None:
-    tree = load(after("    prompt: When?\n", rules(
-        "- if: {answer: wants, includes: refund}", "  goto: end", "- goto: end"
-    )))
+    tree = load(
+        after(
+            "    prompt: When?\n",
+            rules("- if: {answer: wants, includes: refund}", "  goto: end", "- goto: end"),
+        )
+    )
     assert tree.next_id("wants", {"wants": ["refund"]}) == "when"
 
 
@@ -896,35 +942,38 @@ def cond(op: str, arg: Any, answer: str = "x") -> Condition:
     return Condition(op, answer, arg)
 
 
-@pytest.mark.parametrize(("condition", "answers", "expected"), [
-    (cond("equals", "a"), {"x": "a"}, True),
-    (cond("equals", "a"), {"x": "b"}, False),
-    (cond("equals", "a"), {}, False),
-    (cond("equals", True), {"x": True}, True),
-    (cond("equals", False), {"x": False}, True),  # `no` is an answer, not a skip
-    (cond("in", ["a", "b"]), {"x": "b"}, True),
-    (cond("in", ["a", "b"]), {"x": "c"}, False),
-    (cond("in", ["a", "b"]), {}, False),
-    (cond("includes", "r"), {"x": ["q", "r"]}, True),
-    (cond("includes", "r"), {"x": ["q"]}, False),
-    (cond("includes", "r"), {"x": "r"}, False),  # only a multi (list) answer includes
-    (cond("at_least", 4), {"x": 4}, True),
-    (cond("at_least", 4), {"x": 3}, False),
-    (cond("at_least", 4), {"x": "5"}, False),  # text is not a number
-    (cond("at_least", 1), {"x": True}, False),  # nor is yes/no
-    (cond("at_least", 4), {}, False),
-    (cond("at_most", 2), {"x": 2}, True),
-    (cond("at_most", 2), {"x": 3}, False),
-    (cond("at_most", 2), {"x": 0}, True),  # 0 is an answer
-    (cond("answered", True), {"x": "hi"}, True),
-    (cond("answered", True), {"x": ""}, False),
-    (cond("answered", True), {"x": []}, False),
-    (cond("answered", True), {"x": None}, False),
-    (cond("answered", True), {"x": False}, True),
-    (cond("answered", False), {}, True),
-    (cond("answered", False), {"x": ""}, True),
-    (cond("answered", False), {"x": 3}, False),
-])
+@pytest.mark.parametrize(
+    ("condition", "answers", "expected"),
+    [
+        (cond("equals", "a"), {"x": "a"}, True),
+        (cond("equals", "a"), {"x": "b"}, False),
+        (cond("equals", "a"), {}, False),
+        (cond("equals", True), {"x": True}, True),
+        (cond("equals", False), {"x": False}, True),  # `no` is an answer, not a skip
+        (cond("in", ["a", "b"]), {"x": "b"}, True),
+        (cond("in", ["a", "b"]), {"x": "c"}, False),
+        (cond("in", ["a", "b"]), {}, False),
+        (cond("includes", "r"), {"x": ["q", "r"]}, True),
+        (cond("includes", "r"), {"x": ["q"]}, False),
+        (cond("includes", "r"), {"x": "r"}, False),  # only a multi (list) answer includes
+        (cond("at_least", 4), {"x": 4}, True),
+        (cond("at_least", 4), {"x": 3}, False),
+        (cond("at_least", 4), {"x": "5"}, False),  # text is not a number
+        (cond("at_least", 1), {"x": True}, False),  # nor is yes/no
+        (cond("at_least", 4), {}, False),
+        (cond("at_most", 2), {"x": 2}, True),
+        (cond("at_most", 2), {"x": 3}, False),
+        (cond("at_most", 2), {"x": 0}, True),  # 0 is an answer
+        (cond("answered", True), {"x": "hi"}, True),
+        (cond("answered", True), {"x": ""}, False),
+        (cond("answered", True), {"x": []}, False),
+        (cond("answered", True), {"x": None}, False),
+        (cond("answered", True), {"x": False}, True),
+        (cond("answered", False), {}, True),
+        (cond("answered", False), {"x": ""}, True),
+        (cond("answered", False), {"x": 3}, False),
+    ],
+)
 def test_condition_holds(condition: Condition, answers: dict[str, Any], expected: bool) -> None:
     assert condition.holds(answers) is expected
 
@@ -942,13 +991,18 @@ def test_condition_combinators() -> None:
 
 
 def test_combined_conditions_load_from_yaml() -> None:
-    tree = load(after("    prompt: When?\n", rules(
-        "- if: {all: [{answer: level, at_least: 3}, {not: {answer: mood, equals: calm}}]}",
-        "  goto: end",
-        "- if: {any: [{answer: wants, includes: refund}, {answer: name, answered: false}]}",
-        "  goto: end",
-        "- goto: end",
-    )))
+    tree = load(
+        after(
+            "    prompt: When?\n",
+            rules(
+                "- if: {all: [{answer: level, at_least: 3}, {not: {answer: mood, equals: calm}}]}",
+                "  goto: end",
+                "- if: {any: [{answer: wants, includes: refund}, {answer: name, answered: false}]}",
+                "  goto: end",
+                "- goto: end",
+            ),
+        )
+    )
     first, second, _ = tree.node("when").rules
     assert first.cond is not None and second.cond is not None
     assert first.cond.holds({"level": 4, "mood": "angry"})
@@ -967,41 +1021,47 @@ def fill(template: str) -> str:
     return render(template, ANSWERS.get)
 
 
-@pytest.mark.parametrize(("template", "expected"), [
-    ("Hello {name}!", "Hello Ann!"),
-    ("{ name }", "Ann"),
-    ("{missing|nobody}", "nobody"),
-    ("{empty|nothing yet}", "nothing yet"),  # an empty answer counts as not answered
-    ("{name|nobody}", "Ann"),
-    ("[{missing}]", "[]"),  # no fallback: nothing
-    ("[{missing|}]", "[]"),
-    ("{missing|a, b: c}", "a, b: c"),
-    ("{{name}}", "{name}"),
-    ("a }} b {{", "a } b {"),
-    ("{{{name}}}", "{Ann}"),
-    ("{sneaky}", "{name} {0} {x.__class__}"),  # answers are never expanded again
-    ("no braces", "no braces"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("Hello {name}!", "Hello Ann!"),
+        ("{ name }", "Ann"),
+        ("{missing|nobody}", "nobody"),
+        ("{empty|nothing yet}", "nothing yet"),  # an empty answer counts as not answered
+        ("{name|nobody}", "Ann"),
+        ("[{missing}]", "[]"),  # no fallback: nothing
+        ("[{missing|}]", "[]"),
+        ("{missing|a, b: c}", "a, b: c"),
+        ("{{name}}", "{name}"),
+        ("a }} b {{", "a } b {"),
+        ("{{{name}}}", "{Ann}"),
+        ("{sneaky}", "{name} {0} {x.__class__}"),  # answers are never expanded again
+        ("no braces", "no braces"),
+        ("", ""),
+    ],
+)
 def test_render(template: str, expected: str) -> None:
     assert fill(template) == expected
 
 
-@pytest.mark.parametrize("template", [
-    "{x.__class__}",
-    "{name.__class__.__mro__}",
-    "{0}",
-    "{}",
-    "{x!r}",
-    "{x:>10}",
-    "{x[0]}",
-    "{Name}",
-    "{x y}",
-    "{x|{y}}",
-    "{",
-    "}",
-    "a {name",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{x.__class__}",
+        "{name.__class__.__mro__}",
+        "{0}",
+        "{}",
+        "{x!r}",
+        "{x:>10}",
+        "{x[0]}",
+        "{Name}",
+        "{x y}",
+        "{x|{y}}",
+        "{",
+        "}",
+        "a {name",
+    ],
+)
 def test_anything_but_substitution_is_refused(template: str) -> None:
     with pytest.raises(TemplateError):
         placeholders(template)

@@ -145,16 +145,19 @@ def accept(node: Node, raw: Any, now: datetime) -> Any:
     return value
 
 
+def _label(node: Node, value: Any) -> str:
+    choice = node.choice(value)
+    return choice.label if choice is not None else str(value)
+
+
 def display(node: Node, value: Any, now: datetime | None = None) -> str:
     """An answer as a person reads it: labels for choices, yes/no, a friendly date."""
     if value is None:
         return ""
     if node.kind == "choice":
-        choice = node.choice(value)
-        return choice.label if choice else str(value)
+        return _label(node, value)
     if node.kind == "multi":
-        labels = [(node.choice(v).label if node.choice(v) else str(v)) for v in value]
-        return ", ".join(labels)
+        return ", ".join(_label(node, v) for v in value)
     if node.kind == "yesno":
         return "yes" if value else "no"
     if node.kind == "date":
