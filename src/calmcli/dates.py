@@ -16,12 +16,22 @@ importing this module stays cheap.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from calmcli.clock import local_now, local_zone
 from calmcli.errors import BadInput
+
+__all__ = [
+    "check_not_past",
+    "default_followup",
+    "format_when",
+    "from_iso",
+    "local_now",
+    "local_zone",
+    "parse_when",
+    "to_iso",
+]
 
 __all__ = [
     "check_not_past",
@@ -119,40 +129,6 @@ _RELATIVE_RE = re.compile(
     r"(?:\+\s?|in\s)?(?P<n>[0-9]+)\s?(?P<unit>[a-z]+(?:\s[a-z]+)?)",
     _FLAGS,
 )
-
-
-def local_zone() -> tzinfo:
-    """The machine's IANA zone as a `ZoneInfo`, so DST rules travel with stored times.
-
-    `TZ` wins when it names an IANA zone (tests and users on shared servers rely on it); then the
-    system setting via tzlocal; then UTC, because a follow-up an hour off beats a crash.
-    """
-    env = os.environ.get("TZ", "").strip().removeprefix(":")
-    if env:
-        try:
-            return ZoneInfo(env)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass  # e.g. a POSIX rule like "EST5EDT,M3.2.0,M11.1.0": ask the system instead
-    try:
-        import tzlocal
-
-        name = tzlocal.get_localzone_name()
-        if name:
-            return ZoneInfo(name)
-    except Exception:  # tzlocal raises assorted errors on odd systems; UTC is a safe answer
-        pass
-    return ZoneInfo("UTC")
-
-
-def local_now() -> datetime:
-    """The current time, aware, in the local zone: the `now` every other function expects.
-
-    `CALM_NOW` (an ISO time) pins the clock, for tests and for trying out time-dependent views.
-    """
-    pinned = os.environ.get("CALM_NOW")
-    if pinned:
-        return from_iso(pinned).astimezone(local_zone())
-    return datetime.now(local_zone())
 
 
 def parse_when(text: str, now: datetime) -> datetime:

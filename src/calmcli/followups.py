@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .index import Row
 from .textsafe import one_line
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
+    """A check-in and where it stands: state is "overdue", "today", "upcoming" or
+    "unscheduled". A named tuple: the `--check` fast path cannot afford dataclasses."""
+
     row: Row
     due: datetime | None
-    state: str  # "overdue", "today", "upcoming", "later" or "unscheduled"
+    state: str
     days_overdue: int = 0
 
     @property

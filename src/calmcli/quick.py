@@ -10,7 +10,7 @@ import sys
 
 def check() -> int:
     """Print one line about due check-ins; 1 when any are due, 0 when none, 2+ on errors."""
-    from .dates import local_now
+    from .clock import local_now
     from .errors import CalmError
     from .followups import nudge, select
     from .index import open_rows
@@ -19,7 +19,7 @@ def check() -> int:
         listing = open_rows()
         for warning in listing.warnings:
             print(f"calm: skipped {warning}", file=sys.stderr)
-        items = select(listing.rows, local_now())
+        items = select(listing.rows, local_now(named=False))
     except CalmError as exc:
         print(f"calm: {exc.message}", file=sys.stderr)
         return exc.exit_code

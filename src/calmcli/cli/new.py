@@ -72,6 +72,10 @@ def new(
     else:
         tree = _pick_tree()
     file_problems: list[str] = []
+    from ..tree.model import NOT_SITUATIONS
+
+    if tree.builtin and tree.id in NOT_SITUATIONS:
+        raise BadInput(f"the {tree.id!r} tree is for `calm {tree.id} CASE`, not for a new case")
     if answers_file is not None:
         from ..answers import read_answers_file, scan_answers_file
 
