@@ -33,6 +33,10 @@ def _choice_value(node: Node, raw: Any) -> Any:
     """The stored value for a choice given by value or, as typed by a person, by label."""
     if node.choice(raw) is not None:
         return raw
+    if isinstance(raw, bool):  # YAML reads an unquoted yes/no as true/false
+        for word in ("yes", "true", "y") if raw else ("no", "false", "n"):
+            if node.choice(word) is not None:
+                return word
     text = str(raw).strip().casefold()
     for c in node.choices:
         if text in (str(c.value).casefold(), c.label.casefold()):

@@ -74,7 +74,7 @@ def compute(rows: list[Row], now: datetime, within: timedelta | None = None) -> 
     for r in chosen:
         k = _key(r.customer)
         per_customer[k] += 1
-        names[k] = r.customer  # the latest spelling
+        names[k] = " ".join(r.customer.split())  # the latest spelling, spaces tidied
     days = []
     for r in chosen:
         if r.closed:

@@ -110,15 +110,17 @@ def remember(rows: list[Any], *, customer: str | None = None, tree: str | None =
     from rich.panel import Panel
 
     from ..patterns import history_for
+    from ..textsafe import one_line
 
     earlier = history_for(rows, customer=customer, tree=tree)
     if not earlier:
         return None
     last = earlier[0]
-    what = f"{customer}" if customer is not None else f"this situation ({tree})"
+    what = one_line(customer) if customer is not None else f"this situation ({tree})"
     n = len(earlier)
     body = lit(f"You've had {n} earlier case{'s' if n > 1 else ''} with {what}.")
-    outcome = f"{last.status}" + (f", {last.satisfaction}" if last.satisfaction else "")
+    feeling = {"not": "not satisfied", "partly": "partly satisfied"}.get(last.satisfaction)
+    outcome = last.status + (f", {feeling or last.satisfaction}" if last.satisfaction else "")
     body.append(lit(f"\nLast: {last.id}, {last.job or 'no job noted'} ({outcome})."))
     lesson = next((r.lesson for r in earlier if r.lesson), "")
     if lesson:

@@ -130,6 +130,7 @@ REVIEW_LABELS = (
     ("led_to", "What led to it"),
     ("avoidable", "Avoidable"),
     ("effective", "Resolution effective"),
+    ("went_well", "What went well"),
     ("root_cause", "Root cause"),
     ("change", "Change to make"),
     ("lesson", "Lesson"),
