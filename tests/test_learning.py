@@ -625,7 +625,7 @@ def test_remember_a_customer_shows_the_outcome_of_the_last_case(
 ) -> None:
     text = rendered(remember(rows, customer="Bob Jones"))
     assert "You've had 2 earlier cases with Bob Jones." in text
-    assert f"Last: {known['bob2'].id}, kitchen fit (closed, partly)." in text
+    assert f"Last: {known['bob2'].id}, kitchen fit (closed, partly satisfied)." in text
     assert f"Last lesson: {L_TEXT}" in text
 
 
@@ -634,7 +634,7 @@ def test_remember_one_earlier_case_is_singular(
 ) -> None:
     text = rendered(remember(rows, customer="eve stone"))
     assert "You've had 1 earlier case with eve stone." in text
-    assert f"Last: {known['eve'].id}, kitchen fit (open, partly)." in text
+    assert f"Last: {known['eve'].id}, kitchen fit (open, partly satisfied)." in text
     assert "Last lesson" not in text  # Eve's case was never reviewed
 
 
