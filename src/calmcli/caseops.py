@@ -103,25 +103,33 @@ def update(
 
 def sync_reminder(case: store.Case) -> Path | None:
     """Rewrite the reminder for the next check-in, or remove it when nothing is scheduled."""
-    from .reminders import write_reminder
+    from .atomic import atomic_write
 
     path = store.reminder_path(case.id)
     if case.status != "open" or case.followup_due is None:
         path.unlink(missing_ok=True)
         return None
-    now = _event_time(case)
-    write_reminder(
-        path,
+    atomic_write(path, reminder_for(case))
+    return path
+
+
+def reminder_for(case: store.Case) -> bytes:
+    """The .ics for the case's next check-in: the same UID every time, a SEQUENCE that grows
+    with the history and a DTSTAMP of the last change, so a re-import updates the event."""
+    from .reminders import build_reminder
+
+    if case.status != "open" or case.followup_due is None:
+        raise BadInput(f"case {case.id} has no check-in scheduled, so there is no reminder")
+    return build_reminder(
         case_id=case.id,
         customer=case.customer,
         job=case.job,
         phone=case.phone,
         planned=case.planned,
         due=case.followup_due,
-        now=now,
+        now=_event_time(case),
         sequence=len(case.history),
     )
-    return path
 
 
 def _event_time(case: store.Case) -> datetime:

@@ -33,17 +33,6 @@ __all__ = [
     "to_iso",
 ]
 
-__all__ = [
-    "check_not_past",
-    "default_followup",
-    "format_when",
-    "from_iso",
-    "local_now",
-    "local_zone",
-    "parse_when",
-    "to_iso",
-]
-
 EXAMPLES = '"tomorrow 9am", "fri", "+3d", "next tuesday 4pm" or "2026-12-01 14:30"'
 """Forms quoted in every refusal, so the user's next attempt is likely to work."""
 

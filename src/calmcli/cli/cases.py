@@ -102,7 +102,7 @@ def export(
     ),
 ) -> None:
     """Print a case as Markdown, an iCalendar reminder, or JSON (redirect to a file to keep it)."""
-    from .. import caseops, dates, store
+    from .. import caseops, store
 
     if fmt not in ("md", "ics", "json"):
         raise BadInput(f"--format must be md, ics or json, not {fmt!r}")
@@ -110,22 +110,7 @@ def export(
     if fmt == "json":
         print(json.dumps(case.to_data(), ensure_ascii=False, indent=2))
     elif fmt == "ics":
-        from ..reminders import build_reminder
-
-        if case.status != "open" or case.followup_due is None:
-            raise BadInput(f"case {case.id} has no check-in scheduled, so there is no reminder")
-        sys.stdout.buffer.write(
-            build_reminder(
-                case_id=case.id,
-                customer=case.customer,
-                job=case.job,
-                phone=case.phone,
-                planned=case.planned,
-                due=case.followup_due,
-                now=dates.local_now(),
-                sequence=len(case.history),
-            )
-        )
+        sys.stdout.buffer.write(caseops.reminder_for(case))
     else:
         from .render_case import case_markdown
 
