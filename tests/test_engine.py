@@ -700,12 +700,6 @@ def test_a_loop_that_never_exits_fails_instead_of_hanging() -> None:
         Interview(LOOP, now=now).run(NonInteractive())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: engine.Interview.edit puts the later visits of a looping node into prefill, "
-    "so choosing it in review silently reuses the old answer instead of asking again",
-)
 def test_review_edit_in_a_loop_asks_again() -> None:
     script = [
         ("item", "a"),

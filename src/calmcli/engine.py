@@ -179,13 +179,19 @@ class Interview:
         return node_id
 
     def edit(self, node_id: str) -> None:
-        """Re-ask `node_id`; answers after it are kept and reused while their branch still holds."""
+        """Re-ask `node_id`; answers after it are kept and reused while their branch still holds.
+
+        In a loop (the node was asked more than once) the walk restarts at its first asking and
+        every later answer is offered as a default instead: one stored answer per node cannot
+        say which pass through the loop it belonged to.
+        """
         if node_id not in self.path:
             raise BadInput(f"{node_id!r} was not asked in this interview")
-        i = len(self.path) - 1 - self.path[::-1].index(node_id)  # its latest asking
+        i = self.path.index(node_id)
+        looped = self.path.count(node_id) > 1
         for later in self.path[i + 1 :]:
             if later in self.answers and later != node_id and later not in self.prefill:
-                self.prefill[later] = self.answers[later]
+                (self.memory if looped else self.prefill)[later] = self.answers[later]
         if node_id in self.answers:
             self.memory[node_id] = self.answers[node_id]
         for dropped in self.path[i:]:
