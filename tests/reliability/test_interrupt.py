@@ -1,0 +1,356 @@
+"""Interrupted interviews: the installed `calm new` in a pseudo-terminal, stopped by a signal.
+
+SIGINT, SIGTERM or SIGKILL arrives between answers (after the next question has been drawn, so
+the answer before it has been saved). Every answer given before the signal is in the draft;
+SIGINT and SIGTERM exit 130 with the `calm new --resume` hint; after SIGKILL the draft is still
+there; `calm new --resume` continues at the next question. A signal during the final save must
+leave either the whole case (case, plan, reminder) and no draft, or the draft and no case.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .helpers import LONG, calm_env, calm_exe, record, seed
+
+pexpect = pytest.importorskip("pexpect")
+from e2e.conftest import Keyboard, Term  # noqa: E402  (tests/ is on sys.path: casefactory too)
+
+pytestmark = pytest.mark.e2e
+SECTION = "interrupt"
+SAVE_WINDOW = Path(__file__).with_name("save_window.py")
+HINT = re.compile(r"calm: stopped; your answers are kept\. Continue with: calm new --resume (\S+)")
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    prompt: str
+    kind: str  # text, longtext or select
+    keys: str
+    value: Any
+    shown: str = ""
+
+
+STEPS = [
+    Step("customer_name", "What's the customer's name?", "text", "Ms Ng", "Ms Ng"),
+    Step("customer_phone", "What number will you ring?", "text", "020 7946 0018", "020 7946 0018"),
+    Step("job", "Which job is it?", "text", "Boiler service", "Boiler service"),
+    Step(
+        "feeling", "How does Ms Ng seem to feel?", "select", Keyboard.Down * 3, "worried", "worried"
+    ),
+    Step("intensity", "How strongly do they feel it?", "select", Keyboard.Down, 2, "2  upset"),
+    Step(
+        "what_happened",
+        "What happened, as Ms Ng tells it?",
+        "longtext",
+        "No hot water since Friday.",
+        "No hot water since Friday.",
+    ),
+    Step(
+        "when_noticed",
+        "When did it start, or when did they first notice it?",
+        "text",
+        "Last Monday",
+        "Last Monday",
+    ),
+]
+AFTER_STEPS = "What was promised or agreed?"
+
+FULL_ANSWERS = {
+    "customer_name": "Dana Whitfield",
+    "customer_phone": "07700 900123",
+    "job": "Bathroom retile, 14 Elm Road",
+    "feeling": "frustrated",
+    "intensity": 4,
+    "what_happened": "Grout cracked along the shower tray.",
+    "when_noticed": None,
+    "promised": None,
+    "tried": None,
+    "raised_before": "no",
+    "wants": "repair",
+    "fixed_looks_like": "Clean, sealed grout that stays put.",
+    "option_1": "Regrout the shower tray edge this week",
+    "option_1_feasible": 5,
+    "option_1_cost": 2,
+    "option_1_speed": 4,
+    "more_options": "no",
+    "extra": None,
+    "escalate": "no",
+    "followup_at": "fri 10am",
+}
+
+
+# -- driving the terminal ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def spawn(calm_home: Path) -> Any:
+    started: list[Term] = []
+
+    def start(*args: str, wrapper: Path | None = None, **env: str) -> Term:
+        environment = calm_env(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", COLUMNS="120", **env)
+        environment.pop("NO_COLOR")
+        program, argv = str(calm_exe()), list(args)
+        if wrapper is not None:
+            program, argv = sys.executable, [str(wrapper), *args]
+        child = pexpect.spawn(
+            program,
+            argv,
+            env=environment,
+            dimensions=(40, 120),
+            encoding="utf-8",
+            codec_errors="replace",
+            timeout=10,
+        )
+        term = Term(child)
+        started.append(term)
+        record(SECTION, processes=1)
+        return term
+
+    yield start
+    for term in started:
+        if term.child.isalive():
+            term.child.terminate(force=True)
+        term.child.close()
+
+
+def skip_breathing(term: Term) -> None:
+    term.expect("Take a short breathing pause first?")
+    term.send(Keyboard.Down, Keyboard.Enter)
+    term.expect("Take a short breathing pause first? Skip, I'm ready")
+
+
+def answer(term: Term, step: Step) -> None:
+    term.expect(step.prompt)
+    if step.kind == "select":
+        term.send(step.keys, Keyboard.Enter)
+        term.expect(f"{step.prompt} {step.shown}")
+    elif step.kind == "longtext":
+        term.send(step.keys, Keyboard.EscEnter)
+    else:
+        term.send(step.keys, Keyboard.Enter)
+
+
+def drafts(home: Path) -> list[Path]:
+    return sorted((home / "drafts").glob("*.yaml"))
+
+
+def case_files(home: Path) -> dict[str, list[str]]:
+    """What is on disk of any case: case ids -> the kinds of file each has."""
+    found: dict[str, list[str]] = {}
+    for folder, pattern in (("cases", "[!.]*.yaml"), ("cases", "[!.]*.md"), ("followups", "*.ics")):
+        for p in sorted((home / folder).glob(pattern)):
+            found.setdefault(p.stem, []).append(p.suffix)
+    return found
+
+
+SIGINT_AT_SELECT = pytest.mark.xfail(
+    strict=True,
+    reason="bug: a SIGINT signal (kill -INT, not the Ctrl-C key) is ignored while a choice or "
+    "scale prompt (questionary.select, cli/prompts.py) is waiting: prompt_toolkit turns it into "
+    "a <sigint> key that only text prompts bind, so calm keeps waiting instead of exiting 130",
+)
+
+
+def signals_and_counts() -> list[Any]:
+    """Which signal after how many answers: every count in the long run, a spread normally.
+
+    The next question after 3 answers is a choice and after 4 a scale (both select prompts);
+    after 1, 2, 5, 6 and 7 it is a text prompt.
+    """
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
+    if LONG:
+        combos = [(s, n) for s in sigs for n in range(1, len(STEPS) + 1)]
+    else:
+        combos = [(signal.SIGINT, 2), (signal.SIGTERM, 4), (signal.SIGKILL, 6), (signal.SIGINT, 3)]
+    return [
+        pytest.param(s, n, marks=SIGINT_AT_SELECT if s == signal.SIGINT and n in (3, 4) else ())
+        for s, n in combos
+    ]
+
+
+# -- between answers ---------------------------------------------------------------------------
+
+RUN_SEED = seed()
+
+
+@pytest.mark.parametrize(
+    ("sig", "given"),
+    signals_and_counts(),
+    ids=lambda v: v.name if isinstance(v, signal.Signals) else f"after{v}",
+)
+def test_signal_between_answers_keeps_them_and_resume_continues(
+    spawn: Any, calm_home: Path, sig: signal.Signals, given: int
+) -> None:
+    term = spawn("new", "--tree", "default")
+    skip_breathing(term)
+    for step in STEPS[:given]:
+        answer(term, step)
+    next_prompt = STEPS[given].prompt if given < len(STEPS) else AFTER_STEPS
+    term.expect(next_prompt)
+    time.sleep(0.05)  # let the prompt finish drawing; the answer was saved before it began
+    os.kill(term.child.pid, sig)
+    record(SECTION, signals_sent=1)
+    status = term.wait_exit(timeout=2)  # calm answers a signal in well under a second
+
+    (draft,) = drafts(calm_home)
+    saved = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    expected = {s.id: s.value for s in STEPS[:given]}
+    lost = {k: v for k, v in expected.items() if saved["answers"].get(k) != v}
+    record(SECTION, answers_given=given, answers_lost=len(lost))
+    assert lost == {}, saved["answers"]
+    assert saved["answers"] == expected
+    assert "Traceback" not in term.text
+    if sig == signal.SIGKILL:
+        assert status == 128 + signal.SIGKILL
+    else:
+        assert status == 130, term.rest()
+        hints = HINT.findall(term.rest())
+        assert hints == [draft.stem], term.rest()
+    assert case_files(calm_home) == {}
+
+    resumed = spawn("new", "--resume")
+    before = resumed.expect(next_prompt)
+    for step in STEPS[:given]:
+        assert step.prompt not in before, f"{step.id} was asked again after --resume"
+    assert "breathing pause" not in before
+    resumed.send(Keyboard.CtrlC)
+    assert resumed.wait_exit() == 130
+    assert yaml.safe_load(draft.read_text(encoding="utf-8"))["answers"] == expected
+    survived = "kills_survived" if sig == signal.SIGKILL else "signals_survived"
+    record(SECTION, resumes=1, **{survived: 1})
+
+
+# -- during the final save ---------------------------------------------------------------------
+
+
+def answers_file(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(FULL_ANSWERS), encoding="utf-8")
+    return path
+
+
+def to_review(term: Term) -> None:
+    skip_breathing(term)
+    term.expect("All correct?")
+    term.expect("Looks right: make the call plan")
+
+
+def save_outcome(home: Path) -> str:
+    """`whole` (case, plan, reminder; no draft), `draft` (draft; no case) or what else it is."""
+    files, left = case_files(home), drafts(home)
+    if not files and len(left) == 1:
+        return "draft"
+    if len(files) == 1 and sorted(next(iter(files.values()))) == [".ics", ".md", ".yaml"]:
+        return "whole" if not left else "whole case and a stale draft"
+    return f"partial case {files} with {len(left)} draft(s)"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: cli/new.py restores the SIGTERM handler before save_new_case, and "
+    "intake.save_new_case writes the case file before the plan and the reminder; a SIGTERM "
+    "in between kills calm, leaving a case without plan or reminder *and* the draft "
+    "(`--resume` then makes a second case)",
+)
+def test_sigterm_inside_the_final_save_leaves_a_whole_case_or_the_draft(
+    spawn: Any, calm_home: Path, tmp_path: Path
+) -> None:
+    term = spawn(
+        "new", "--tree", "default", "--answers", str(answers_file(tmp_path)), wrapper=SAVE_WINDOW
+    )
+    to_review(term)
+    term.send(Keyboard.Enter)
+    term.expect("@@SAVING@@")
+    os.kill(term.child.pid, signal.SIGTERM)
+    status = term.wait_exit()
+    outcome = save_outcome(calm_home)
+    record(
+        SECTION, signals_sent=1, save_signals=1, bad_save_outcomes=outcome not in ("whole", "draft")
+    )
+    assert "Traceback" not in term.text
+    assert status in (130, 128 + signal.SIGTERM)
+    assert outcome in ("whole", "draft")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a SIGINT (Ctrl-C) during the final save of `calm new` leaves the case file "
+    "without its plan and reminder, keeps the draft, and says only 'calm: interrupted'",
+)
+def test_sigint_inside_the_final_save_leaves_a_whole_case_or_the_draft(
+    spawn: Any, calm_home: Path, tmp_path: Path
+) -> None:
+    term = spawn(
+        "new", "--tree", "default", "--answers", str(answers_file(tmp_path)), wrapper=SAVE_WINDOW
+    )
+    to_review(term)
+    term.send(Keyboard.Enter)
+    term.expect("@@SAVING@@")
+    os.kill(term.child.pid, signal.SIGINT)
+    status = term.wait_exit()
+    outcome = save_outcome(calm_home)
+    record(
+        SECTION, signals_sent=1, save_signals=1, bad_save_outcomes=outcome not in ("whole", "draft")
+    )
+    assert "Traceback" not in term.text
+    assert status == 130
+    assert outcome in ("whole", "draft")
+
+
+def test_sigterm_right_after_confirming_the_review(
+    spawn: Any, calm_home: Path, tmp_path: Path
+) -> None:
+    """The real thing, without a widened window: SIGTERM 0-40 ms after Enter on the review.
+
+    Most runs land before or after the save. Landing inside it is the defect above, so that
+    outcome is counted (`save_window_hits`) and reported as an expected failure, not a flake.
+    """
+    rng = random.Random(RUN_SEED)
+    delays = [0.005] if not LONG else [rng.uniform(0, 0.04) for _ in range(12)]
+    outcomes = []
+    for i, delay in enumerate(delays):
+        home = tmp_path / f"home-{i}"
+        term = spawn(
+            "new",
+            "--tree",
+            "default",
+            "--answers",
+            str(answers_file(tmp_path)),
+            CALM_HOME=str(home),
+        )
+        to_review(term)
+        term.send(Keyboard.Enter)
+        time.sleep(delay)
+        os.kill(term.child.pid, signal.SIGTERM)
+        status = term.wait_exit()
+        outcome = save_outcome(home)
+        outcomes.append((round(delay * 1000), status, outcome))
+        assert "Traceback" not in term.text, term.text[-3000:]
+        assert status in (0, 130, 128 + signal.SIGTERM), term.rest()
+        if outcome == "draft" and status == 130:
+            assert HINT.search(term.text), term.rest()
+    bad = [o for o in outcomes if o[2] not in ("whole", "draft")]
+    # After the review the SIGTERM handler is already gone: calm dies with 143 and no hint.
+    silent = sum(1 for o in outcomes if o[1] == 128 + signal.SIGTERM)
+    record(
+        SECTION,
+        signals_sent=len(delays),
+        save_signals=len(delays),
+        save_window_hits=len(bad),
+        silent_sigterm_deaths=silent,
+    )
+    if bad:
+        pytest.xfail(f"hit the final-save window (see the strict xfail above): {bad}")
