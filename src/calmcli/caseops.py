@@ -120,16 +120,21 @@ def reminder_for(case: store.Case) -> bytes:
 
     if case.status != "open" or case.followup_due is None:
         raise BadInput(f"case {case.id} has no check-in scheduled, so there is no reminder")
-    return build_reminder(
-        case_id=case.id,
-        customer=case.customer,
-        job=case.job,
-        phone=case.phone,
-        planned=case.planned,
-        due=case.followup_due,
-        now=_event_time(case),
-        sequence=len(case.history),
-    )
+    try:
+        return build_reminder(
+            case_id=case.id,
+            customer=case.customer,
+            job=case.job,
+            phone=case.phone,
+            planned=case.planned,
+            due=case.followup_due,
+            now=_event_time(case),
+            sequence=len(case.history),
+        )
+    except (OverflowError, ValueError) as exc:
+        raise BadInput(
+            f"case {case.id}: cannot make a reminder for {case.followup_due}: {exc}"
+        ) from None
 
 
 def _event_time(case: store.Case) -> datetime:

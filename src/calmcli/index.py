@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -102,6 +103,19 @@ def _save(path: Path, data: dict[str, Any]) -> None:
         atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
 
+STALE_TEMP_SECONDS = 3600
+
+
+def _sweep(entry: os.DirEntry[str]) -> None:
+    """Remove a temp file an interrupted write left behind (only old ones: a fresh one may
+    belong to a write in progress)."""
+    import time
+
+    with contextlib.suppress(OSError):
+        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+            Path(entry.path).unlink()
+
+
 def row_from_file(path: Path) -> Row:
     """Parse one case file into a row; raises BadInput for a corrupt file."""
     from . import store
@@ -112,9 +126,14 @@ def row_from_file(path: Path) -> Row:
 
 def row_of(case: Any, file: str) -> Row:
     from . import dates
+    from .errors import BadInput
 
     review = case.review or {}
     closed = next((e.get("at") for e in reversed(case.history) if e.get("event") == "closed"), "")
+    try:  # a hand-edited time: normalise it, or leave it out of the figures
+        closed = dates.to_iso(dates.from_iso(str(closed))) if closed else ""
+    except BadInput:
+        closed = ""
     wants = case.answers.get("wants")
     return Row(
         id=case.id,
@@ -136,10 +155,21 @@ def row_of(case: Any, file: str) -> Row:
 
 
 def _dir_mtime(folder: Path) -> int | None:
+    """The folder's mtime; None when there is no folder yet (no cases). Anything else that
+    stops calm reading it (a file where the folder should be) is an error, not "no cases"."""
     try:
-        return folder.stat().st_mtime_ns
-    except OSError:
+        st = folder.stat()
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        from .errors import CalmError
+
+        raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        from .errors import CalmError
+
+        raise CalmError(f"{folder} is not a folder; is CALM_HOME right?")
+    return st.st_mtime_ns
 
 
 def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
@@ -191,13 +221,28 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
     old_files: dict[str, list[Any]] = old["files"]
     files: dict[str, list[Any]] = {}
     bad: dict[str, str] = {}
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file()]
-    except OSError:
+    if before is None:
         return Listing([], [])
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        from .errors import CalmError
+
+        raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     todo = []
     for entry in entries:
-        st = entry.stat()
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            _sweep(entry)
+            continue
+        if not entry.name.endswith(".yaml"):
+            continue
+        try:
+            st = entry.stat()  # follows links; a loop or a vanished file lands below
+            if not stat.S_ISREG(st.st_mode):
+                continue
+        except OSError as exc:
+            bad[entry.name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
+            continue
         stamp = [st.st_mtime_ns, st.st_size]
         prev = old_files.get(entry.name)
         if prev is not None and prev[:2] == stamp:
@@ -214,7 +259,7 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
         if progress is not None:
             progress(n, len(todo))
     rows: list[Row] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(bad.values())
     for name in sorted(files):
         rec = files[name]
         if rec[2] is None:
@@ -226,7 +271,7 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
         _save(idx / "all.json", {"version": INDEX_VERSION, "dir_mtime": before, "files": files})
         open_list = [r for r in rows if r.status == "open"]
         stamps = {r.file: files[r.file][:2] for r in open_list}
-        stamps.update({name: files[name][:2] for name in bad})
+        stamps.update({name: files[name][:2] for name in bad if name in files})
         _save(
             idx / "open.json",
             {

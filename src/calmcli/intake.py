@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +31,8 @@ def planned_summary(plan: CallPlan) -> str:
 
 
 def save_new_case(tree: Tree, answers: dict[str, Any], now: datetime) -> Saved:
-    from .reminders import write_reminder
+    """Write the case, its plan and its reminder: all three, or (on any failure) none."""
+    from .caseops import reminder_for
 
     plan = build_plan(tree, answers, now)
     customer = str(answers.get("customer_name") or plan.customer)
@@ -49,17 +51,15 @@ def save_new_case(tree: Tree, answers: dict[str, Any], now: datetime) -> Saved:
     case.add_event("created", now, tree=f"{tree.id} v{tree.version}")
     case_path = store.create_case(case)
     plan_path = store.plan_path(case.id)
-    atomic_write(plan_path, to_markdown(plan, case.id, now))
     reminder = store.reminder_path(case.id)
-    assert plan.followup is not None
-    write_reminder(
-        reminder,
-        case_id=case.id,
-        customer=customer,
-        job=case.job,
-        phone=case.phone,
-        planned=case.planned,
-        due=plan.followup,
-        now=now,
-    )
+    try:
+        atomic_write(plan_path, to_markdown(plan, case.id, now))
+        atomic_write(reminder, reminder_for(case))
+    except BaseException:
+        # A half-saved case would be listed, and a second try would make a "-2" twin: take
+        # it back, so the draft stays the one place the answers are.
+        for path in (reminder, plan_path, case_path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     return Saved(case, plan, case_path, plan_path, reminder)

@@ -72,7 +72,7 @@ def rank_options(tree: Tree, answers: Mapping[str, Any]) -> tuple[RankedOption, 
         text = answers.get(spec.option)
         if text in (None, ""):
             continue
-        shown = ans.display(tree.node(spec.option), text)
+        shown = clean(ans.display(tree.node(spec.option), text))
         f, c, s = (answers.get(spec.feasibility), answers.get(spec.cost), answers.get(spec.speed))
         score = (
             _unit(tree.node(spec.feasibility), f)

@@ -156,14 +156,6 @@ def case_files(home: Path) -> dict[str, list[str]]:
     return found
 
 
-SIGINT_AT_SELECT = pytest.mark.xfail(
-    strict=True,
-    reason="bug: a SIGINT signal (kill -INT, not the Ctrl-C key) is ignored while a choice or "
-    "scale prompt (questionary.select, cli/prompts.py) is waiting: prompt_toolkit turns it into "
-    "a <sigint> key that only text prompts bind, so calm keeps waiting instead of exiting 130",
-)
-
-
 def signals_and_counts() -> list[Any]:
     """Which signal after how many answers: every count in the long run, a spread normally.
 
@@ -175,10 +167,7 @@ def signals_and_counts() -> list[Any]:
         combos = [(s, n) for s in sigs for n in range(1, len(STEPS) + 1)]
     else:
         combos = [(signal.SIGINT, 2), (signal.SIGTERM, 4), (signal.SIGKILL, 6), (signal.SIGINT, 3)]
-    return [
-        pytest.param(s, n, marks=SIGINT_AT_SELECT if s == signal.SIGINT and n in (3, 4) else ())
-        for s, n in combos
-    ]
+    return [pytest.param(s, n) for s, n in combos]
 
 
 # -- between answers ---------------------------------------------------------------------------
@@ -258,18 +247,18 @@ def save_outcome(home: Path) -> str:
     return f"partial case {files} with {len(left)} draft(s)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cli/new.py restores the SIGTERM handler before save_new_case, and "
-    "intake.save_new_case writes the case file before the plan and the reminder; a SIGTERM "
-    "in between kills calm, leaving a case without plan or reminder *and* the draft "
-    "(`--resume` then makes a second case)",
-)
 def test_sigterm_inside_the_final_save_leaves_a_whole_case_or_the_draft(
     spawn: Any, calm_home: Path, tmp_path: Path
 ) -> None:
+    # calm holds signals while it saves, so the signal lands when the (widened) save is done
     term = spawn(
-        "new", "--tree", "default", "--answers", str(answers_file(tmp_path)), wrapper=SAVE_WINDOW
+        "new",
+        "--tree",
+        "default",
+        "--answers",
+        str(answers_file(tmp_path)),
+        wrapper=SAVE_WINDOW,
+        CALM_SAVE_WINDOW="2",
     )
     to_review(term)
     term.send(Keyboard.Enter)
@@ -285,16 +274,18 @@ def test_sigterm_inside_the_final_save_leaves_a_whole_case_or_the_draft(
     assert outcome in ("whole", "draft")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a SIGINT (Ctrl-C) during the final save of `calm new` leaves the case file "
-    "without its plan and reminder, keeps the draft, and says only 'calm: interrupted'",
-)
 def test_sigint_inside_the_final_save_leaves_a_whole_case_or_the_draft(
     spawn: Any, calm_home: Path, tmp_path: Path
 ) -> None:
+    # calm holds signals while it saves, so the signal lands when the (widened) save is done
     term = spawn(
-        "new", "--tree", "default", "--answers", str(answers_file(tmp_path)), wrapper=SAVE_WINDOW
+        "new",
+        "--tree",
+        "default",
+        "--answers",
+        str(answers_file(tmp_path)),
+        wrapper=SAVE_WINDOW,
+        CALM_SAVE_WINDOW="2",
     )
     to_review(term)
     term.send(Keyboard.Enter)

@@ -141,21 +141,20 @@ def log(
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     parsed = [_action(a, now) for a in actions or []]
     if interactive:
-        import questionary
+        from .prompts import Asker
 
+        asker = Asker()
         if option is None:
-            option = questionary.text(
-                "Which option did you agree on?", default=_top(case)
-            ).unsafe_ask()
+            option = asker.text("Which option did you agree on?", default=_top(case))
         while not actions:
-            what = questionary.text("A promised action (Enter: no more)").unsafe_ask()
+            what = asker.text("A promised action (Enter: no more)")
             if not what:
                 break
-            when = questionary.text("By when? (e.g. fri 4pm; Enter: no date)").unsafe_ask()
+            when = asker.text("By when? (e.g. fri 4pm; Enter: no date)")
             parsed.append((what, _future(when, now) if when else None))
         if notes is None:
-            notes = questionary.text("Notes (Enter: none)").unsafe_ask()
-    next_due = _future(next_when, now) if next_when else dates.default_followup(now)
+            notes = asker.text("Notes (Enter: none)")
+    next_due = _future(next_when, now) if next_when is not None else dates.default_followup(now)
     updated = caseops.update(
         case.id,
         lambda c: caseops.log_outcome(

@@ -191,32 +191,12 @@ def snooze(
     )
 
 
-class _Asker:
-    """Small questionary prompts for the after-call commands (imported only when asking)."""
-
-    def confirm(self, message: str, default: bool) -> bool:
-        import questionary
-
-        return bool(questionary.confirm(message, default=default).unsafe_ask())
-
-    def select(self, message: str, choices: list[tuple[str, str]]) -> str:
-        import questionary
-
-        return str(
-            questionary.select(
-                message, choices=[questionary.Choice(label, value) for value, label in choices]
-            ).unsafe_ask()
-        )
-
-    def text(self, message: str) -> str:
-        import questionary
-
-        return str(questionary.text(message).unsafe_ask() or "")
-
-
-def _asker(no_input: bool) -> _Asker | None:
+def _asker(no_input: bool) -> Any:
+    """Small prompts when a person is there to answer them; None under --no-input or a pipe."""
     import sys
 
     if no_input or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
-    return _Asker()
+    from .prompts import Asker
+
+    return Asker()

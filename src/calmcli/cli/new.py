@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,17 @@ def new(
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted interview."),
     draft_ref: str = typer.Argument(None, metavar="[DRAFT]", help="With --resume: which draft."),
+) -> None:
+    with _term_as_interrupt():
+        _new_case(tree_ref, answers_file, no_input, resume, draft_ref)
+
+
+def _new_case(
+    tree_ref: str | None,
+    answers_file: Path | None,
+    no_input: bool,
+    resume: bool,
+    draft_ref: str | None,
 ) -> None:
     from .. import dates, store
     from ..engine import Interview, NonInteractive
@@ -117,9 +130,13 @@ def new(
     from ..intake import save_new_case
     from .render_plan import call_plan
 
-    saved = save_new_case(tree, answers, dates.local_now())
-    if draft is not None:
-        store.delete_draft(draft.id)
+    try:
+        with _signals_held():  # a Ctrl-C now waits the few milliseconds the save takes
+            saved = save_new_case(tree, answers, dates.local_now())
+            if draft is not None:
+                store.delete_draft(draft.id)
+    except KeyboardInterrupt:
+        raise Interrupted(f"stopped; the case was saved: {saved.case_path}") from None
     console = out()
     console.print(call_plan(saved.plan, saved.case.id), width=min(console.width, 100))
     console.print("Saved:", style="bold")
@@ -130,6 +147,34 @@ def new(
     ):
         console.print(f"  {label:<9}{path}", markup=False, soft_wrap=True)
     say("Import the reminder into your calendar; `calm followup` lists check-ins that are due.")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (where the platform allows)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a closed terminal, `kill`) ends calm new like Ctrl-C: draft kept, exit 130."""
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]:
@@ -168,10 +213,6 @@ def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]
         draft.updated = dates.local_now()
         store.save_draft(draft)
 
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_term)
     interview = Interview(tree, prefill=prefill, seen_notes=set(draft.seen_notes), on_change=keep)
     try:
         return interview.run(_make_prompter())
@@ -181,8 +222,6 @@ def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]
                 f"stopped; your answers are kept. Continue with: calm new --resume {draft.id}"
             ) from None
         raise Interrupted("stopped before any answer; nothing to keep") from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _pick_tree() -> Any:
@@ -190,14 +229,16 @@ def _pick_tree() -> Any:
 
     from ..tree import registry
     from ..tree.model import NOT_SITUATIONS
-    from .prompts import STYLE
+    from .prompts import STYLE, ask
 
     usable = [e for e in registry.entries() if e.problem is None and e.name not in NOT_SITUATIONS]
-    choice = questionary.select(
-        "Which situation is it?",
-        choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],
-        style=STYLE,
-    ).unsafe_ask()
+    choice = ask(
+        questionary.select(
+            "Which situation is it?",
+            choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],
+            style=STYLE,
+        )
+    )
     if choice is None:
         raise Interrupted("stopped before any answer; nothing to keep")
     return registry.resolve(choice)
@@ -226,18 +267,20 @@ def _pick_draft(ref: str | None, *, interactive: bool) -> Any:
         raise BadInput("several drafts; name one: calm new --resume DRAFT", details=listing)
     import questionary
 
-    from .prompts import STYLE
+    from .prompts import STYLE, ask
 
-    picked = questionary.select(
-        "Which interview do you want to continue?",
-        choices=[
-            questionary.Choice(
-                f"{d.customer or '(no name yet)'} · {d.tree_id} · "
-                f"{len(d.answers)} answers · {dates.format_when(d.updated)}",
-                d.id,
-            )
-            for d in drafts
-        ],
-        style=STYLE,
-    ).unsafe_ask()
+    picked = ask(
+        questionary.select(
+            "Which interview do you want to continue?",
+            choices=[
+                questionary.Choice(
+                    f"{d.customer or '(no name yet)'} · {d.tree_id} · "
+                    f"{len(d.answers)} answers · {dates.format_when(d.updated)}",
+                    d.id,
+                )
+                for d in drafts
+            ],
+            style=STYLE,
+        )
+    )
     return next(d for d in drafts if d.id == picked)

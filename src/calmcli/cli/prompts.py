@@ -11,6 +11,7 @@ from typing import Any
 
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from rich.console import Console
 from rich.panel import Panel
 from rich.rule import Rule
@@ -28,16 +29,38 @@ CONFIRM = "__calm_confirm__"
 STYLE = questionary.Style([("qmark", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack")])
 
 
-def _with_back(question: questionary.Question) -> questionary.Question:
+def ask(question: questionary.Question, *, back: bool = False) -> Any:
+    """Show a prompt and return the answer; Ctrl-C or `kill -INT` raise KeyboardInterrupt, and
+    with `back` Ctrl-B returns BACK."""
     keys = KeyBindings()
 
-    @keys.add(BACK_KEY, eager=True)
-    def _back(event: Any) -> None:
-        event.app.exit(result=BACK)
+    @keys.add(Keys.SIGINT)  # prompt_toolkit turns a SIGINT into this key; select lacks it
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    if back:
+
+        @keys.add(BACK_KEY, eager=True)
+        def _back(event: Any) -> None:
+            event.app.exit(result=BACK)
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
-    return question
+    return question.unsafe_ask()
+
+
+class Asker:
+    """Small one-off prompts for the after-call commands (`log`, `followup done`)."""
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return bool(ask(questionary.confirm(message, default=default, style=STYLE)))
+
+    def select(self, message: str, choices: list[tuple[str, str]]) -> str:
+        options = [questionary.Choice(label, value) for value, label in choices]
+        return str(ask(questionary.select(message, choices=options, style=STYLE)))
+
+    def text(self, message: str, default: str = "") -> str:
+        return str(ask(questionary.text(message, default=default, style=STYLE)) or "")
 
 
 class QuestionaryPrompter:
@@ -63,14 +86,16 @@ class QuestionaryPrompter:
             self.offer_breathing()
 
     def offer_breathing(self) -> None:
-        choice = questionary.select(
-            "Take a short breathing pause first?",
-            choices=[
-                questionary.Choice(f"Yes, breathe with me ({self.breathing_seconds} s)", "yes"),
-                questionary.Choice("Skip, I'm ready", "no"),
-            ],
-            style=STYLE,
-        ).unsafe_ask()
+        choice = ask(
+            questionary.select(
+                "Take a short breathing pause first?",
+                choices=[
+                    questionary.Choice(f"Yes, breathe with me ({self.breathing_seconds} s)", "yes"),
+                    questionary.Choice("Skip, I'm ready", "no"),
+                ],
+                style=STYLE,
+            )
+        )
         if choice == "yes":
             from .breathing import run_breathing
 
@@ -142,7 +167,7 @@ class QuestionaryPrompter:
             )
         else:  # pragma: no cover - the loader only lets known kinds through
             raise AssertionError(node.kind)
-        answer = _with_back(question).unsafe_ask()
+        answer = ask(question, back=True)
         return None if answer == SKIP else answer
 
     def review(self, rows: list[ReviewRow]) -> str | None:
@@ -161,7 +186,9 @@ class QuestionaryPrompter:
             prompt = " ".join(row.prompt.split())
             prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
             choices.append(questionary.Choice(f"Change: {prompt} ({short})", row.node_id))
-        picked = questionary.select(
-            "All correct?", choices=choices, instruction="(arrows, Enter)", style=STYLE
-        ).unsafe_ask()
+        picked = ask(
+            questionary.select(
+                "All correct?", choices=choices, instruction="(arrows, Enter)", style=STYLE
+            )
+        )
         return None if picked == CONFIRM else picked

@@ -83,7 +83,7 @@ def case_view(case: Case) -> list[Any]:
     if case.outcome:
         o = case.outcome
         body = lit(f"Agreed: {o.get('option') or '-'}")
-        for a in o.get("actions") or []:
+        for a in _actions(o):
             due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
             body.append(lit(f"\n• {a.get('what')}{due}"))
         if o.get("notes"):
@@ -112,6 +112,13 @@ def case_view(case: Case) -> list[Any]:
         history.add_row(_when(event.get("at"), now), str(event.get("event")), lit(details))
     parts.append(history)
     return parts
+
+
+def _actions(outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """Promised actions as {what, due}, whatever shape a hand edit left them in."""
+    raw = outcome.get("actions")
+    items = raw if isinstance(raw, list) else [raw] if raw else []
+    return [a if isinstance(a, dict) else {"what": a} for a in items]
 
 
 def review_panel(review: dict[str, Any]) -> Panel:
@@ -160,7 +167,7 @@ def case_markdown(case: Case) -> str:
             "",
             f"- Option: {_md(str(case.outcome.get('option') or '-'))}",
         ]
-        for a in case.outcome.get("actions") or []:
+        for a in _actions(case.outcome):
             due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
             lines.append(f"- Action: {_md(str(a.get('what')))}{due}")
         if case.outcome.get("notes"):

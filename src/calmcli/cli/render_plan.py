@@ -39,7 +39,7 @@ def call_plan(plan: CallPlan, case_id: str, now: datetime | None = None) -> Pane
             if i > 1:
                 lines.append("\n")
             lines.append("★ " if o.top else "  ", style="bold yellow")
-            lines.append(f"{i}. {o.text}", style="bold" if o.top else "")
+            lines.append_text(lit(f"{i}. {o.text}", "bold" if o.top else ""))
             lines.append(
                 f"  (feasible {o.feasibility}, cost {o.cost}, speed {o.speed})", style="dim"
             )
