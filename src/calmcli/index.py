@@ -16,11 +16,11 @@ This module imports nothing heavy: the `--check` fast path runs on it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -73,7 +73,10 @@ class Listing:
 
 def _index_dir() -> Path:
     home = os.path.realpath(paths.calm_home().expanduser())
-    key = hashlib.sha1(home.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    # A readable tail of the path plus a checksum of all of it (zlib, not hashlib: hashlib
+    # costs the `--check` fast path a few milliseconds to import OpenSSL).
+    tail = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in home[-24:]).strip("-")
+    key = f"{tail}-{zlib.crc32(home.encode('utf-8', 'surrogatepass')):08x}"
     return paths.cache_dir() / "index" / key
 
 
@@ -116,16 +119,48 @@ def _sweep(entry: os.DirEntry[str]) -> None:
             Path(entry.path).unlink()
 
 
+PARALLEL_FROM = 2000
+CHUNK = 250
+
+
+def _parse_chunk(paths_: list[str]) -> list[tuple[str, list[str] | str]]:
+    """Each file's row as a list, or the message saying why it cannot be read."""
+    from .errors import BadInput
+
+    out: list[tuple[str, list[str] | str]] = []
+    for path in paths_:
+        try:
+            out.append((path, row_from_file(Path(path)).to_list()))
+        except BadInput as exc:
+            out.append((path, exc.message))
+    return out
+
+
+def _parse_all(paths_: list[str]) -> Iterator[list[tuple[str, list[str] | str]]]:
+    """Parse files in chunks; thousands of them (a cold rebuild) on every core at once."""
+    chunks = [paths_[i : i + CHUNK] for i in range(0, len(paths_), CHUNK)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths_) < PARALLEL_FROM or workers < 2:
+        yield from map(_parse_chunk, chunks)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers) as pool:
+        yield from pool.imap_unordered(_parse_chunk, chunks)
+
+
 def row_from_file(path: Path) -> Row:
     """Parse one case file into a row; raises BadInput for a corrupt file."""
     from . import store
 
-    case = store.load_case(path)
+    case = store.load_case(path, summary=True)
     return row_of(case, path.name)
 
 
 def row_of(case: Any, file: str) -> Row:
-    from . import dates
+    from . import dates, store
     from .errors import BadInput
 
     review = case.review or {}
@@ -134,7 +169,7 @@ def row_of(case: Any, file: str) -> Row:
         closed = dates.to_iso(dates.from_iso(str(closed))) if closed else ""
     except BadInput:
         closed = ""
-    wants = case.answers.get("wants")
+    wants = case.wants or store.wants_text(case.answers.get("wants"))
     return Row(
         id=case.id,
         customer=case.customer,
@@ -146,7 +181,7 @@ def row_of(case: Any, file: str) -> Row:
         planned=case.planned,
         tree=case.tree_id,
         file=file,
-        wants=", ".join(map(str, wants)) if isinstance(wants, list) else str(wants or ""),
+        wants=wants,
         root_cause=str(review.get("root_cause") or ""),
         lesson=str(review.get("lesson") or ""),
         closed=str(closed or "") if case.status == "closed" else "",
@@ -212,7 +247,6 @@ def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
 
 def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
     """Every case, re-parsing only files whose mtime or size changed since the last index."""
-    from .errors import BadInput
 
     folder = paths.cases_dir()
     idx = _index_dir()
@@ -249,15 +283,15 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
             files[entry.name] = prev
         else:
             todo.append((entry, stamp))
-    for n, (entry, stamp) in enumerate(todo, 1):
-        try:
-            row = row_from_file(Path(entry.path))
-        except BadInput as exc:
-            files[entry.name] = [*stamp, None, exc.message]
-        else:
-            files[entry.name] = [*stamp, row.to_list()]
+    named = {entry.path: (entry.name, stamp) for entry, stamp in todo}
+    done = 0
+    for chunk in _parse_all([entry.path for entry, _ in todo]):
+        for path, parsed in chunk:
+            name, stamp = named[path]
+            files[name] = [*stamp, parsed] if isinstance(parsed, list) else [*stamp, None, parsed]
+        done += len(chunk)
         if progress is not None:
-            progress(n, len(todo))
+            progress(done, len(todo))
     rows: list[Row] = []
     warnings: list[str] = list(bad.values())
     for name in sorted(files):

@@ -29,9 +29,29 @@ def check() -> int:
     return 1 if any(item.is_due for item in items) else 0
 
 
+def due() -> int:
+    """A plain `calm followup`: the due list, with Rich but without Typer (and the pydantic
+    it loads), so the daily command starts as fast as Rich itself."""
+    from .cli.due import show_due
+    from .cli.output import report
+    from .errors import CalmError
+
+    try:
+        show_due()
+    except CalmError as exc:
+        report(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
 def main() -> None:
-    if sys.argv[1:] == ["followup", "--check"]:
+    args = sys.argv[1:]
+    if args == ["followup", "--check"]:
         sys.exit(check())
+    if args == ["followup"]:
+        sys.exit(due())
     from .cli.main import run
 
     run()

@@ -36,6 +36,13 @@ def slugify(name: str) -> str:
     return slug[:SLUG_MAX].rstrip("-") or "customer"
 
 
+def wants_text(value: Any) -> str:
+    """The `wants` answer as one line of values (a multi answer's values joined by commas)."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value) if value not in (None, "") else ""
+
+
 @dataclass
 class Case:
     """One upset customer and one problem, from the first call to its close."""
@@ -50,6 +57,8 @@ class Case:
     status: str = "open"
     followup_due: datetime | None = None
     planned: str = ""
+    wants: str = ""
+    """What the customer wants (the `wants` answer's value), kept at the top for patterns."""
     answers: dict[str, Any] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None
     checkins: list[dict[str, Any]] = field(default_factory=list)
@@ -69,13 +78,15 @@ class Case:
             "status": self.status,
             "followup_due": dates.to_iso(self.followup_due) if self.followup_due else None,
             "planned": self.planned,
-            "answers": self.answers,
+            "wants": wants_text(self.answers.get("wants")) or self.wants,
             "outcome": self.outcome,
             "checkins": self.checkins,
             "review": self.review,
             "history": self.history,
+            **self.extra,
+            # Last, so listings can read everything above without the long answers.
+            "answers": self.answers,
         }
-        data.update(self.extra)
         return data
 
     def add_event(self, event: str, at: datetime, **details: Any) -> None:
@@ -84,7 +95,7 @@ class Case:
 
 _CASE_KEYS = {
     "calm_case", "id", "tree", "customer", "phone", "job", "created", "status",
-    "followup_due", "planned", "answers", "outcome", "checkins", "review", "history",
+    "followup_due", "planned", "wants", "answers", "outcome", "checkins", "review", "history",
 }  # fmt: skip
 
 
@@ -135,6 +146,7 @@ def case_from_data(data: Any, source: str) -> Case:
         status=status,
         followup_due=due,
         planned=str(data.get("planned") or ""),
+        wants=str(data.get("wants") or ""),
         answers=dict(data.get("answers") or {}),
         outcome=data.get("outcome") or None,
         checkins=list(checkins),
@@ -160,9 +172,19 @@ def reminder_path(case_id: str) -> Path:
     return paths.followups_dir() / f"{case_id}.ics"
 
 
-def load_case(path: Path) -> Case:
-    doc = yamlsafe.read_file(path, what="a case file", fast=True)
-    case = case_from_data(doc.data, str(path))
+def load_case(path: Path, *, summary: bool = False) -> Case:
+    """Read a case file. With `summary`, only what comes before its answers (every field but
+    the answers themselves): enough for listings, and a fraction of the parsing."""
+    if summary:
+        try:
+            return _checked(path, yamlsafe.read_file(path, summary_before="\nanswers:").data)
+        except BadInput:
+            pass  # a hand-edited file with its answers elsewhere: read the whole of it
+    return _checked(path, yamlsafe.read_file(path, what="a case file").data)
+
+
+def _checked(path: Path, data: Any) -> Case:
+    case = case_from_data(data, str(path))
     if case.id != path.stem:
         raise BadInput(
             f"{path}: not a valid case file: 'id' is {case.id!r} but the file is {path.name}"

@@ -9,6 +9,7 @@ limit is enforced before it can cost time or memory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class Document:
 
 
 _SCALARS = yaml.SafeLoader("")
+_TOP_LEVEL_LINE = re.compile(r"\n[^\s#-]|\n---|\n\.\.\.")
 # libyaml (when PyYAML has it) parses ten times faster and caps nesting at 1000 levels itself.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -199,7 +201,12 @@ def decode(raw: bytes, source: str) -> str:
 
 
 def read_file(
-    path: Path, *, what: str = "a file", fast: bool = True, collect_duplicates: bool = False
+    path: Path,
+    *,
+    what: str = "a file",
+    fast: bool = True,
+    collect_duplicates: bool = False,
+    summary_before: str | None = None,
 ) -> Document:
     """Read and parse a YAML file, refusing what is missing, a directory, too big or not text."""
     source = str(path)
@@ -219,4 +226,11 @@ def read_file(
         raise BadInput(f"{source}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:
         raise BadInput(f"{source}: too big ({what} is at most 1 MiB)")
-    return parse_text(decode(raw, source), source, fast=fast, collect_duplicates=collect_duplicates)
+    text = decode(raw, source)
+    if summary_before is not None:
+        # Read only the part before this top-level key, when it is the last one: no line
+        # after it starts at column 0 (another key, or a comment, a hand edit may have put).
+        head, found, tail = text.partition(summary_before)
+        if found and not _TOP_LEVEL_LINE.search(tail):
+            text = head
+    return parse_text(text, source, fast=fast, collect_duplicates=collect_duplicates)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -58,42 +57,14 @@ def followup(
     """List overdue check-ins and those due today, soonest first."""
     if ctx.invoked_subcommand is not None:
         return
-    from .. import dates, followups, index
-    from .progress import rebuild_progress
-    from .render_case import due_list
-
     span = parse_span(within) if within else None
-    with rebuild_progress() as progress:
-        listing = index.open_rows(progress)
-    for warning in listing.warnings:
-        warn(f"skipped {warning}")
-    now = dates.local_now()
-    items = followups.select(listing.rows, now, within=span, every=all_open)
-    if check:
-        print(followups.nudge(items))
-        raise typer.Exit(1 if any(i.is_due for i in items) else 0)
-    if as_json:
-        payload = [
-            {
-                "id": i.row.id,
-                "customer": i.row.customer,
-                "phone": i.row.phone,
-                "job": i.row.job,
-                "planned": i.row.planned,
-                "due": i.row.due or None,
-                "state": i.state,
-                "days_overdue": i.days_overdue,
-            }
-            for i in items
-        ]
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
-    if not items:
-        ahead = f" in the next {within}" if within else " today"
-        out().print(f"Nothing due{ahead}. Nice work keeping your promises.", markup=False)
-        return
-    console = out()
-    console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
+    if check:  # normally answered by calmcli.quick without Typer; the same here
+        from ..quick import check as check_due
+
+        raise typer.Exit(check_due())
+    from .due import show_due
+
+    show_due(span=span, span_text=within or "", every=all_open, as_json=as_json)
 
 
 @app.command()

@@ -13,13 +13,12 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
-from ..textsafe import clean
 from . import cases as cases_cmd
 from . import followup as followup_cmd
 from . import learn as learn_cmd
 from . import new as new_cmd
 from . import tree as tree_cmd
-from .output import err
+from .output import report
 
 
 class CalmGroup(TyperGroup):
@@ -32,13 +31,6 @@ class CalmGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             report(Interrupted("interrupted"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
-
-
-def report(exc: CalmError) -> None:
-    console = err()
-    console.print(f"calm: {clean(exc.message)}", style="bold red", markup=False)
-    for line in exc.details:
-        console.print(f"  {clean(line)}", markup=False)
 
 
 app = typer.Typer(

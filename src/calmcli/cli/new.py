@@ -60,7 +60,6 @@ def _new_case(
     draft_ref: str | None,
 ) -> None:
     from .. import dates, store
-    from ..engine import Interview, NonInteractive
     from ..tree import registry
     from .output import out, say
 
@@ -84,39 +83,17 @@ def _new_case(
         tree = registry.resolve("default")
     else:
         tree = _pick_tree()
-    file_problems: list[str] = []
     from ..tree.model import NOT_SITUATIONS
 
     if tree.builtin and tree.id in NOT_SITUATIONS:
         raise BadInput(f"the {tree.id!r} tree is for `calm {tree.id} CASE`, not for a new case")
-    if answers_file is not None:
-        from ..answers import read_answers_file, scan_answers_file
-
-        if no_input:  # report the file's problems together with the interview's
-            found, file_problems = scan_answers_file(answers_file, tree, now)
-            prefill.update(found)
-        else:
-            prefill.update(read_answers_file(answers_file, tree, now))
-
     if no_input:
-        interview = Interview(tree, prefill=prefill)
-        try:
-            answers = interview.run(NonInteractive())
-            problems = []
-        except BadInput as exc:
-            problems = exc.details
-            if not file_problems:
-                raise
-        if file_problems:
-            # The interview reports a refused answer as missing too: name each question once.
-            named = {p.split(": ")[1] for p in file_problems if p.count(": ") >= 2}
-            rest = [p for p in problems if p.split(":", 1)[0] not in named]
-            details = file_problems + rest
-            n = len(details)
-            raise BadInput(
-                f"{answers_file}: {n} problem{'s' if n > 1 else ''} in the answers", details=details
-            )
+        answers = _answers_without_prompts(tree, prefill, answers_file, now)
     else:
+        if answers_file is not None:
+            from ..answers import read_answers_file
+
+            prefill.update(read_answers_file(answers_file, tree, now))
         if draft is None:
             draft = store.Draft(
                 id=store.new_draft_id(now),
@@ -147,6 +124,36 @@ def _new_case(
     ):
         console.print(f"  {label:<9}{path}", markup=False, soft_wrap=True)
     say("Import the reminder into your calendar; `calm followup` lists check-ins that are due.")
+
+
+def _answers_without_prompts(
+    tree: Any, prefill: dict[str, Any], answers_file: Path | None, now: Any
+) -> dict[str, Any]:
+    """`--no-input`: every answer from the draft or the file; one error lists each problem,
+    the file's own (unknown ids, wrong types) together with the answers still missing."""
+    from ..answers import scan_answers_file
+    from ..engine import Interview, NonInteractive
+
+    file_problems: list[str] = []
+    if answers_file is not None:
+        found, file_problems = scan_answers_file(answers_file, tree, now)
+        prefill = {**prefill, **found}
+    try:
+        answers = Interview(tree, prefill=prefill).run(NonInteractive())
+        problems: list[str] = []
+    except BadInput as exc:
+        if not file_problems:
+            raise
+        problems = exc.details
+    if file_problems:
+        # A refused answer is reported missing by the interview too: name each question once.
+        named = {p.split(": ")[1] for p in file_problems if p.count(": ") >= 2}
+        details = file_problems + [p for p in problems if p.split(":", 1)[0] not in named]
+        n = len(details)
+        raise BadInput(
+            f"{answers_file}: {n} problem{'s' if n > 1 else ''} in the answers", details=details
+        )
+    return answers
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from functools import cache
 from rich.console import Console
 from rich.text import Text
 
+from ..errors import CalmError
 from ..textsafe import clean
 
 
@@ -32,3 +33,10 @@ def warn(text: str) -> None:
 def lit(text: object, style: str = "") -> Text:
     """A Rich Text of user content: literal, with control characters removed."""
     return Text(clean(str(text)), style=style)
+
+
+def report(exc: CalmError) -> None:
+    console = err()
+    console.print(f"calm: {clean(exc.message)}", style="bold red", markup=False)
+    for line in exc.details:
+        console.print(f"  {clean(line)}", markup=False)

@@ -1,0 +1,51 @@
+"""The due list itself, shared by `calm followup` under Typer and the light entry point that
+answers a plain `calm followup` (the daily command) without loading Typer."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from .output import out, warn
+
+
+def show_due(
+    *,
+    span: timedelta | None = None,
+    span_text: str = "",
+    every: bool = False,
+    as_json: bool = False,
+) -> None:
+    """Print the overdue and today's check-ins (plus `span` ahead, or every open case)."""
+    from .. import dates, followups, index
+    from .progress import rebuild_progress
+    from .render_case import due_list
+
+    with rebuild_progress() as progress:
+        listing = index.open_rows(progress)
+    for warning in listing.warnings:
+        warn(f"skipped {warning}")
+    now = dates.local_now()
+    items = followups.select(listing.rows, now, within=span, every=every)
+    if as_json:
+        payload = [
+            {
+                "id": i.row.id,
+                "customer": i.row.customer,
+                "phone": i.row.phone,
+                "job": i.row.job,
+                "planned": i.row.planned,
+                "due": i.row.due or None,
+                "state": i.state,
+                "days_overdue": i.days_overdue,
+            }
+            for i in items
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        ahead = f" in the next {span_text}" if span_text else " today"
+        out().print(f"Nothing due{ahead}. Nice work keeping your promises.", markup=False)
+        return
+    console = out()
+    console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
