@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark `calm followup` against khal and Taskwarrior on the same shape of data.
 
-Builds N synthetic cases (5% open, due dates spread around today) through calm's own store code
-in a temporary CALM_HOME, and, when installed, the same data for khal (one .ics per event in a
-vdir, the same due window) and Taskwarrior (N tasks, 5% pending). Prints medians and ratios for
-warm runs (cache present) and cold runs (cache deleted), the 100k-case scaling with peak memory,
-and the one-line `--check` nudge.
+Builds N synthetic cases (500 of them open, due dates spread around today) through calm's own
+store code in a temporary CALM_HOME, and, when installed, the same data for khal (one .ics per
+event in a vdir, the same due window) and Taskwarrior (N tasks, 500 pending). Prints medians and
+ratios for warm runs (cache present) and cold runs (cache deleted), the 100k-case scaling with
+peak memory, and the one-line `--check` nudge.
 
     scripts/bench_followup.py                  # 10,000 and 100,000 cases
     scripts/bench_followup.py --cases 2000 --big 0 --runs 5
@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
-OPEN_SHARE = 0.05
+OPEN = 500  # open cases, whatever the total: a growing history, the same workload today
 PEER_HELP = "minimal Typer+Rich app --help (start-up peer)"
 HELLO_TYPER = """import typer
 from rich.console import Console
@@ -61,14 +61,13 @@ JOBS = ["Bathroom retile", "Kitchen fit", "Roof repair", "Loft conversion", "Dec
 
 
 def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
-    home, start, stop, total, now_iso = args
+    home, start, stop, n_open, now_iso = args
     os.environ["CALM_HOME"] = home
     from calmcli import atomic, dates, store
 
     atomic.os.fsync = lambda fd: None  # type: ignore[attr-defined]  # building only: no need to hit the disk
     now = dates.from_iso(now_iso)
     rng = random.Random(start)
-    n_open = int(total * OPEN_SHARE)
     for i in range(start, stop):
         is_open = i < n_open
         created = now - timedelta(days=rng.randint(1, 700), hours=rng.randint(0, 23))
@@ -103,7 +102,7 @@ def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
 def build_calm(home: Path, n: int, now: datetime) -> None:
     workers = 2
     step = -(-n // workers)
-    chunks = [(str(home), s, min(n, s + step), n, now.isoformat()) for s in range(0, n, step)]
+    chunks = [(str(home), s, min(n, s + step), OPEN, now.isoformat()) for s in range(0, n, step)]
     with get_context("fork").Pool(workers) as pool:
         pool.map(_build_chunk, chunks)
 
@@ -114,7 +113,7 @@ def build_khal(root: Path, n: int, now: datetime) -> Path:
     cal_dir = root / "calendars" / "calm"
     cal_dir.mkdir(parents=True)
     rng = random.Random(1)
-    n_open = int(n * OPEN_SHARE)
+    n_open = OPEN
     for i in range(n):
         if i < n_open:
             start = now + timedelta(
@@ -152,7 +151,7 @@ def build_task(root: Path, n: int, now: datetime) -> Path:
     data = root / "taskdata"
     data.mkdir(parents=True)
     rng = random.Random(2)
-    n_open = int(n * OPEN_SHARE)
+    n_open = OPEN
     pending, completed = [], []
     for i in range(n):
         entry = int((now - timedelta(days=rng.randint(1, 700))).timestamp())
@@ -214,7 +213,7 @@ def main() -> None:
         print(f"  {label:<52} {seconds * 1000:9.1f} ms  {rss / 1024:6.1f} MiB", flush=True)
 
     try:
-        print(f"Building {args.cases:,} cases ({OPEN_SHARE:.0%} open)…", flush=True)
+        print(f"Building {args.cases:,} cases ({OPEN} open)…", flush=True)
         t = time.perf_counter()
         home, cache = tmp / "home", tmp / "cache"
         build_calm(home, args.cases, now)
@@ -252,7 +251,7 @@ def main() -> None:
         else:
             print("khal not installed: skipped (apt-get install -y khal)")
         if shutil.which("task"):
-            print(f"Taskwarrior ({args.cases:,} tasks, {OPEN_SHARE:.0%} pending)", flush=True)
+            print(f"Taskwarrior ({args.cases:,} tasks, {OPEN} pending)", flush=True)
             rc = build_task(tmp / "task", args.cases, now)
             tenv = dict(os.environ, TASKRC=str(rc))
             report(
