@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner, Result
 from calmcli.cli.main import app
 from calmcli.tree import registry
 from calmcli.tree.model import END, Tree
+from treetexts import BASE, BRANCHY
 
 BUILTIN_DIR = registry.builtin_dir()
 _SHIPPED = {p.stem for p in BUILTIN_DIR.glob("*.yaml")}
@@ -25,109 +25,6 @@ BUILTINS = [n for n in registry.BUILTIN_ORDER if n in _SHIPPED] + sorted(
 SCHEMA_ID = "https://calm.invalid/schemas/tree-v1.json"
 
 # The same small trees as tests/test_tree_loader.py uses (line numbers are explained there).
-BASE = textwrap.dedent(
-    """\
-    format: 1
-    id: base
-    title: Base tree
-    version: 1
-    sections:
-      - {id: intro, title: Intro}
-      - {id: main, title: Main}
-    nodes:
-      - id: hello
-        section: intro
-        kind: note
-        prompt: Breathe.
-      - id: name
-        section: main
-        kind: text
-        prompt: Name?
-      - id: mood
-        section: main
-        kind: choice
-        prompt: How is {name}?
-        choices:
-          - {value: calm, label: calm}
-          - {value: angry, label: angry}
-      - id: level
-        section: main
-        kind: scale
-        prompt: How strongly?
-        min: 1
-        max: 5
-      - id: wants
-        section: main
-        kind: multi
-        prompt: What do they want?
-        choices: [repair, refund]
-      - id: when
-        section: main
-        kind: date
-        prompt: When?
-    plan:
-      customer: "{name}"
-      followup: when
-    """
-)
-
-BRANCHY = textwrap.dedent(
-    """\
-    format: 1
-    id: branchy
-    title: Branching
-    version: "1.2"
-    sections:
-      - {id: s, title: S}
-    nodes:
-      - id: pick
-        section: s
-        kind: choice
-        prompt: Pick one
-        choices:
-          - {value: a, label: A, next: after_a}
-          - {value: b, label: B}
-          - {value: c, label: C}
-        next:
-          - if: {answer: pick, in: [a, b]}
-            goto: after_b
-          - goto: level
-      - id: after_a
-        section: s
-        kind: text
-        prompt: Why A?
-        next: level
-      - id: after_b
-        section: s
-        kind: text
-        prompt: Why B?
-      - id: level
-        section: s
-        kind: scale
-        prompt: How much?
-        min: 1
-        max: 5
-        next:
-          - if: {answer: level, at_least: 4}
-            goto: high
-          - if: {answer: level, at_least: 2}
-            goto: mid
-          - goto: end
-      - id: high
-        section: s
-        kind: yesno
-        prompt: Really high?
-        next: end
-      - id: mid
-        section: s
-        kind: text
-        prompt: In the middle?
-      - id: last
-        section: s
-        kind: text
-        prompt: Last one?
-    """
-)
 
 
 def sub(old: str, new: str, text: str = BASE) -> str:

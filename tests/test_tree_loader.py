@@ -9,7 +9,6 @@ start on lines 9 (hello, a note), 13 (name, text), 17 (mood, choice), 24 (level,
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -20,56 +19,12 @@ from calmcli.templates import TemplateError, placeholders, render
 from calmcli.tree import registry
 from calmcli.tree.loader import TreeInvalid, load_tree_text
 from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
+from treetexts import BASE, BRANCHY
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "trees.md"
 BUILTIN_FILES = sorted((ROOT / "src" / "calmcli" / "trees").glob("*.yaml"))
 
-BASE = textwrap.dedent(
-    """\
-    format: 1
-    id: base
-    title: Base tree
-    version: 1
-    sections:
-      - {id: intro, title: Intro}
-      - {id: main, title: Main}
-    nodes:
-      - id: hello
-        section: intro
-        kind: note
-        prompt: Breathe.
-      - id: name
-        section: main
-        kind: text
-        prompt: Name?
-      - id: mood
-        section: main
-        kind: choice
-        prompt: How is {name}?
-        choices:
-          - {value: calm, label: calm}
-          - {value: angry, label: angry}
-      - id: level
-        section: main
-        kind: scale
-        prompt: How strongly?
-        min: 1
-        max: 5
-      - id: wants
-        section: main
-        kind: multi
-        prompt: What do they want?
-        choices: [repair, refund]
-      - id: when
-        section: main
-        kind: date
-        prompt: When?
-    plan:
-      customer: "{name}"
-      followup: when
-    """
-)
 
 Row = tuple[int, int, str, str]
 
@@ -824,64 +779,6 @@ def test_docs_complete_example_loads() -> None:
 
 
 # -- branching semantics ----------------------------------------------------------------------
-
-BRANCHY = textwrap.dedent(
-    """\
-    format: 1
-    id: branchy
-    title: Branching
-    version: "1.2"
-    sections:
-      - {id: s, title: S}
-    nodes:
-      - id: pick
-        section: s
-        kind: choice
-        prompt: Pick one
-        choices:
-          - {value: a, label: A, next: after_a}
-          - {value: b, label: B}
-          - {value: c, label: C}
-        next:
-          - if: {answer: pick, in: [a, b]}
-            goto: after_b
-          - goto: level
-      - id: after_a
-        section: s
-        kind: text
-        prompt: Why A?
-        next: level
-      - id: after_b
-        section: s
-        kind: text
-        prompt: Why B?
-      - id: level
-        section: s
-        kind: scale
-        prompt: How much?
-        min: 1
-        max: 5
-        next:
-          - if: {answer: level, at_least: 4}
-            goto: high
-          - if: {answer: level, at_least: 2}
-            goto: mid
-          - goto: end
-      - id: high
-        section: s
-        kind: yesno
-        prompt: Really high?
-        next: end
-      - id: mid
-        section: s
-        kind: text
-        prompt: In the middle?
-      - id: last
-        section: s
-        kind: text
-        prompt: Last one?
-    """
-)
 
 
 @pytest.fixture
