@@ -10,7 +10,8 @@ peak memory, and the one-line `--check` nudge.
     scripts/bench_followup.py                  # 10,000 and 100,000 cases
     scripts/bench_followup.py --cases 2000 --big 0 --runs 5
 
-Installs nothing: `apt-get install -y khal taskwarrior` first to include the peers.
+The peers come from Debian's packages: when `khal` or `task` is missing and this runs as root
+with apt-get, it installs them first (`--no-install` to skip the peers instead).
 """
 
 from __future__ import annotations
@@ -174,6 +175,19 @@ def build_task(root: Path, n: int, now: datetime) -> Path:
     return rc
 
 
+def ensure_peers() -> None:
+    """Install khal and Taskwarrior from Debian's packages when missing (as root, with apt)."""
+    missing = [
+        pkg for cmd, pkg in (("khal", "khal"), ("task", "taskwarrior")) if not shutil.which(cmd)
+    ]
+    if not missing or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print(f"Installing {', '.join(missing)} with apt-get…", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, **quiet)
+
+
 def run(cmd: list[str], env: dict[str, str], prepare=None) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of one run."""
     if prepare:
@@ -201,7 +215,10 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000, help="0 to skip the scaling run")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
     args = parser.parse_args()
+    if not args.no_install:
+        ensure_peers()
 
     calm = str(Path(sys.executable).parent / "calm")
     now = datetime.now().astimezone().replace(microsecond=0)
