@@ -52,12 +52,17 @@ def patterns_view(p: Patterns, since: str) -> list[Any]:
                 f"mean {r['mean']}, longest {r['longest']} ({r['resolved']} closed)"
             )
         )
+    if p.recurring:
+        parts.append(
+            Text(
+                f"Heard three times or more. Each complaint stands for about "
+                f"{SILENT_PER_COMPLAINT} customers who never said anything, so each of these is "
+                "worth a change.",
+                style="bold yellow",
+            )
+        )
     for rec in p.recurring:
         body = lit(f"{rec.kind.capitalize()} '{rec.value.replace('_', ' ')}': {rec.count} times.")
-        body.append(
-            f"\nEach complaint stands for about {SILENT_PER_COMPLAINT} customers who never said "
-            f"anything: {rec.count} heard means many more felt it."
-        )
         if rec.lessons:
             body.append("\nLessons you recorded:", style="bold")
             for lesson in rec.lessons:
