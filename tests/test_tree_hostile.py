@@ -6,6 +6,7 @@ never run code, exhaust memory or time, or fail with anything but a message sayi
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -432,3 +433,14 @@ def test_valid_tree_with_one_part_replaced(junk: Any, data: st.DataObject) -> No
         holder[data.draw(st.integers(0, len(holder) - 1))] = junk
     text = yaml.safe_dump(tree, allow_unicode=True)
     outcome(lambda: load_tree_text(text, "fuzz.yaml"), "fuzz.yaml")
+
+
+def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    """A named pipe where a tree should be: opening it for reading would wait for a writer."""
+    fifo = tmp_path / "tree.yaml"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    with pytest.raises(BadInput) as info:
+        registry.load_path(fifo)
+    assert time.perf_counter() - started < 2.0
+    assert info.value.message == f"{fifo}: not a regular file, so not a tree"

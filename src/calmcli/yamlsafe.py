@@ -9,7 +9,9 @@ limit is enforced before it can cost time or memory.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,13 +213,20 @@ def read_file(
     """Read and parse a YAML file, refusing what is missing, a directory, too big or not text."""
     source = str(path)
     try:
-        if path.is_dir():
-            raise BadInput(f"{source}: is a directory, not {what}")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadInput(f"{source}: too big ({size:,} bytes; {what} is at most 1 MiB)")
-        with path.open("rb") as fh:
+        # One open (non-blocking, so a FIFO cannot hang calm) and one fstat: listings read
+        # thousands of these, and every system call counts.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise BadInput(f"{source}: is a directory, not {what}")
+            if not stat.S_ISREG(st.st_mode):
+                raise BadInput(f"{source}: not a regular file, so not {what}")
+            if st.st_size > MAX_BYTES:
+                raise BadInput(f"{source}: too big ({st.st_size:,} bytes; {what} is at most 1 MiB)")
             raw = fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise BadInput(f"{source}: is a directory, not {what}") from None
     except FileNotFoundError:
         raise BadInput(f"{source}: no such file") from None
     except PermissionError:
