@@ -123,12 +123,29 @@ PARALLEL_FROM = 2000
 CHUNK = 250
 
 
-def _parse_chunk(paths_: list[str]) -> list[tuple[str, list[str] | str]]:
-    """Each file's row as a list, or the message saying why it cannot be read."""
+CLOSED_LINE = b"\nstatus: closed\n"
+UNREAD_CLOSED = 0
+"""In all.json, a closed case whose row has not been read yet (see `refresh(only_open=True)`)."""
+
+Parsed = list[str] | str | int
+
+
+def _parse_chunk(paths_: list[str], only_open: bool = False) -> list[tuple[str, Parsed]]:
+    """Each file's row as a list, or the message saying why it cannot be read; with
+    `only_open`, UNREAD_CLOSED for a file that calm wrote as closed (its `status: closed` line),
+    which the due list does not need."""
     from .errors import BadInput
 
-    out: list[tuple[str, list[str] | str]] = []
+    out: list[tuple[str, Parsed]] = []
     for path in paths_:
+        if only_open:
+            try:
+                with open(path, "rb") as fh:  # noqa: PTH123 (plain and quick: thousands of files)
+                    if CLOSED_LINE in fh.read(64 * 1024):
+                        out.append((path, UNREAD_CLOSED))
+                        continue
+            except OSError:
+                pass  # parsing below says what is wrong
         try:
             out.append((path, row_from_file(Path(path)).to_list()))
         except BadInput as exc:
@@ -136,19 +153,22 @@ def _parse_chunk(paths_: list[str]) -> list[tuple[str, list[str] | str]]:
     return out
 
 
-def _parse_all(paths_: list[str]) -> Iterator[list[tuple[str, list[str] | str]]]:
+def _parse_all(paths_: list[str], only_open: bool) -> Iterator[list[tuple[str, Parsed]]]:
     """Parse files in chunks; thousands of them (a cold rebuild) on every core at once."""
+    import functools
+
+    parse = functools.partial(_parse_chunk, only_open=only_open)
     chunks = [paths_[i : i + CHUNK] for i in range(0, len(paths_), CHUNK)]
     workers = min(os.cpu_count() or 1, 8)
     if len(paths_) < PARALLEL_FROM or workers < 2:
-        yield from map(_parse_chunk, chunks)
+        yield from map(parse, chunks)
         return
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with context.Pool(workers) as pool:
-        yield from pool.imap_unordered(_parse_chunk, chunks)
+        yield from pool.imap_unordered(parse, chunks)
 
 
 def row_from_file(path: Path) -> Row:
@@ -216,7 +236,7 @@ def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
     idx = _index_dir()
     data = _load(idx / "open.json")
     if data is None or data.get("dir_mtime") != mtime:
-        full = refresh(progress)
+        full = refresh(progress, only_open=True)
         return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
     rows: list[Row] = []
     changed = False
@@ -240,13 +260,20 @@ def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
         if [st.st_mtime_ns, st.st_size] != stamps.get(name):
             changed = True
     if changed:  # an open case was edited in place or vanished: fall back to a full refresh
-        full = refresh(progress)
+        full = refresh(progress, only_open=True)
         return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
     return Listing(rows, warnings)
 
 
-def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
-    """Every case, re-parsing only files whose mtime or size changed since the last index."""
+def refresh(
+    progress: Callable[[int, int], None] | None = None, *, only_open: bool = False
+) -> Listing:
+    """Every case, re-parsing only files whose mtime or size changed since the last index.
+
+    With `only_open` (the due list after the index was lost) files calm wrote as closed are
+    only glanced at, not parsed: they are marked unread, and the next full listing reads them.
+    The rows returned then hold the open cases, and every case that was already read.
+    """
 
     folder = paths.cases_dir()
     idx = _index_dir()
@@ -279,16 +306,19 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
             continue
         stamp = [st.st_mtime_ns, st.st_size]
         prev = old_files.get(entry.name)
-        if prev is not None and prev[:2] == stamp:
+        if prev is not None and prev[:2] == stamp and (only_open or prev[2] != UNREAD_CLOSED):
             files[entry.name] = prev
         else:
             todo.append((entry, stamp))
     named = {entry.path: (entry.name, stamp) for entry, stamp in todo}
     done = 0
-    for chunk in _parse_all([entry.path for entry, _ in todo]):
+    for chunk in _parse_all([entry.path for entry, _ in todo], only_open):
         for path, parsed in chunk:
             name, stamp = named[path]
-            files[name] = [*stamp, parsed] if isinstance(parsed, list) else [*stamp, None, parsed]
+            if isinstance(parsed, str):
+                files[name] = [*stamp, None, parsed]
+            else:
+                files[name] = [*stamp, parsed]
         done += len(chunk)
         if progress is not None:
             progress(done, len(todo))
@@ -299,7 +329,7 @@ def refresh(progress: Callable[[int, int], None] | None = None) -> Listing:
         if rec[2] is None:
             bad[name] = rec[3]
             warnings.append(rec[3])
-        else:
+        elif rec[2] != UNREAD_CLOSED:
             rows.append(Row.from_list(rec[2]))
     if todo or len(files) != len(old_files) or old.get("dir_mtime") != before:
         _save(idx / "all.json", {"version": INDEX_VERSION, "dir_mtime": before, "files": files})

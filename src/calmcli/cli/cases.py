@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ..errors import BadInput
-from .output import lit, out, warn
+from .output import out, warn
 
 CASE_HELP = "Case id, the start of it, or the customer's name."
 
@@ -57,16 +57,10 @@ def list_cases(
     if not rows:
         out().print("No cases match.", markup=False)
         return
-    from rich.table import Table
+    from .render_case import case_lines
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("case", no_wrap=True, style="dim")
-    for name in ("customer", "job", "status", "next check-in"):
-        table.add_column(name, overflow="fold")
-    for r in rows:
-        due = dates.format_when(dates.from_iso(r.due), now) if r.due else "-"
-        table.add_row(lit(r.id, "dim"), lit(r.customer), lit(r.job), r.status, due)
-    out().print(table)
+    console = out()
+    console.print(case_lines(rows, now, console.width), no_wrap=True, overflow="ellipsis")
 
 
 def _since(text: str, now: Any) -> Any:

@@ -15,6 +15,7 @@ from .output import lit
 
 if TYPE_CHECKING:
     from ..followups import Due
+    from ..index import Row
     from ..plan import CallPlan
     from ..store import Case
 
@@ -46,6 +47,43 @@ def due_list(items: list[Due], now: datetime, width: int) -> Text:
         out.append(row.id, style="dim")
         out.append("\n")
     out.rstrip()
+    return out
+
+
+def case_lines(rows: list[Row], now: datetime, width: int) -> Text:
+    """Cases one per line in aligned columns (one Text: a Rich table of thousands of cases
+    takes seconds to lay out)."""
+
+    def fit(text: str, size: int) -> str:
+        return text if len(text) <= size else text[: size - 1] + "…"
+
+    cells = [
+        (
+            r.id,
+            one_line(r.customer),
+            one_line(r.job),
+            r.status,
+            dates.format_when(dates.from_iso(r.due), now) if r.due else "-",
+        )
+        for r in rows
+    ]
+    id_w = max([len("case"), *(len(c[0]) for c in cells)])
+    who_w = min(24, max([len("customer"), *(len(c[1]) for c in cells)]))
+    due_w = max([len("next check-in"), *(len(c[4]) for c in cells)])
+    room = width - id_w - 6 - due_w - 8  # for customer and job together
+    who_w = max(8, min(who_w, room // 2))
+    job_w = max(8, room - who_w)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    header = ("case", "customer", "job", "status", "next check-in")
+    widths = (id_w, who_w, job_w, 6, due_w)
+    out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(), "bold")
+    for case_id, who, job, status, due in cells:
+        out.append("\n")
+        out.append(case_id.ljust(id_w), "dim")
+        line = "  ".join(
+            fit(v, w).ljust(w) for v, w in zip((who, job, status, due), widths[1:], strict=True)
+        )
+        out.append("  " + line.rstrip())
     return out
 
 
