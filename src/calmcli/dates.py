@@ -167,6 +167,13 @@ def parse_when(text: str, now: datetime) -> datetime:
         raise _cant_read(text) from exc
 
 
+def parse_future(text: str, now: datetime) -> datetime:
+    """A follow-up time as typed (`fri 10am`), refused if it is already in the past."""
+    when = parse_when(text, now)
+    check_not_past(when, now)
+    return when
+
+
 def check_not_past(when: datetime, now: datetime) -> None:
     """Refuse a follow-up in the past, since it would never fire.
 

@@ -243,11 +243,6 @@ class Draft:
     seen_notes: list[str] = field(default_factory=list)
 
     @property
-    def path(self) -> Path:
-        """Where this draft lives: its id is always the file's own name."""
-        return draft_path(self.id)
-
-    @property
     def customer(self) -> str:
         value = self.answers.get("customer_name")
         return str(value) if value else ""

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ..errors import BadInput
-from .output import out, warn
+from .output import busy, out, warn
 
 CASE_HELP = "Case id, the start of it, or the customer's name."
 
@@ -145,16 +145,18 @@ def log(
             if not what:
                 break
             when = asker.text("By when? (e.g. fri 4pm; Enter: no date)")
-            parsed.append((what, _future(when, now) if when else None))
+            parsed.append((what, dates.parse_future(when, now) if when else None))
         if notes is None:
             notes = asker.text("Notes (Enter: none)")
-    next_due = _future(next_when, now) if next_when is not None else dates.default_followup(now)
+    next_due = (
+        dates.parse_future(next_when, now) if next_when is not None else dates.default_followup(now)
+    )
     updated = caseops.update(
         case.id,
         lambda c: caseops.log_outcome(
             c, now, option=option or "", actions=parsed, notes=notes or "", next_due=next_due
         ),
-        on_wait=lambda: warn("busy: another calm is updating this case; retrying…"),
+        on_wait=busy,
     )
     out().print(
         f"Logged. Next check-in with {updated.customer}: {dates.format_when(next_due, now)}",
@@ -173,18 +175,12 @@ def _top(case: Any) -> str:
     return planned
 
 
-def _future(text: str, now: Any) -> Any:
+def _action(text: str, now: Any) -> tuple[str, Any]:
     from .. import dates
 
-    when = dates.parse_when(text, now)
-    dates.check_not_past(when, now)
-    return when
-
-
-def _action(text: str, now: Any) -> tuple[str, Any]:
     what, sep, when = text.rpartition("@")
     if not sep:
         return text.strip(), None
     if not what.strip():
         raise BadInput(f"--action {text!r}: say what, then '@ when'")
-    return what.strip(), _future(when.strip(), now)
+    return what.strip(), dates.parse_future(when.strip(), now)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ..errors import BadInput
-from .output import out, warn
+from .output import busy, out
 
 app = typer.Typer(
     help="List the check-ins that are due; record one (`done`) or move it (`snooze`).",
@@ -28,18 +28,6 @@ def parse_span(text: str) -> timedelta:
         raise BadInput(f"can't read {text!r} as a span: try 7d, 2w or 12h")
     n, unit = int(m.group(1)), m.group(2) or "d"
     return {"d": timedelta(days=n), "w": timedelta(weeks=n), "h": timedelta(hours=n)}[unit]
-
-
-def _when(text: str, now: Any) -> Any:
-    from .. import dates
-
-    when = dates.parse_when(text, now)
-    dates.check_not_past(when, now)
-    return when
-
-
-def _busy() -> None:
-    warn("busy: another calm is updating this case; retrying…")
 
 
 @app.callback()
@@ -108,7 +96,7 @@ def done(
         )
     if feedback is None and ask and reached:
         feedback = ask.text("Their feedback, in their own words (Enter: none)")
-    next_due = _when(next_when, now) if next_when else None
+    next_due = dates.parse_future(next_when, now) if next_when else None
     if not close and next_due is None:
         if satisfaction == "satisfied":
             close = True
@@ -125,7 +113,7 @@ def done(
             close=close,
             next_due=next_due,
         ),
-        on_wait=_busy,
+        on_wait=busy,
     )
     if updated.status == "closed":
         out().print(
@@ -154,9 +142,9 @@ def snooze(
     from .. import caseops, dates
 
     now = dates.local_now()
-    when = _when(until, now)
+    when = dates.parse_future(until, now)
     case = caseops.resolve(case_ref)
-    updated = caseops.update(case.id, lambda c: caseops.snooze(c, now, when), on_wait=_busy)
+    updated = caseops.update(case.id, lambda c: caseops.snooze(c, now, when), on_wait=busy)
     out().print(
         f"Check-in with {updated.customer} moved to {dates.format_when(when, now)}.", markup=False
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from .output import lit, out, say
+from .output import busy, lit, out, say
 
 BREATHER = (
     "Take a breather before the next thing: a walk round the van, a glass of water. "
@@ -61,7 +61,7 @@ def review(
         c.review = {"at": dates.to_iso(now), **answers}
         c.add_event("reviewed", now, root_cause=answers.get("root_cause"))
 
-    updated = caseops.update(case.id, store_review)
+    updated = caseops.update(case.id, store_review, on_wait=busy)
     assert updated.review is not None
     out().print(review_panel(updated.review))
     say(BREATHER, style="dim italic")

@@ -30,6 +30,11 @@ def warn(text: str) -> None:
     err().print(clean(text), style="yellow", markup=False)
 
 
+def busy() -> None:
+    """What a waiting update says while another calm holds the case's lock."""
+    warn("busy: another calm is updating this case; retrying…")
+
+
 def lit(text: object, style: str = "") -> Text:
     """A Rich Text of user content: literal, with control characters removed."""
     return Text(clean(str(text)), style=style)
