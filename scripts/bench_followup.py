@@ -64,7 +64,9 @@ JOBS = ["Bathroom retile", "Kitchen fit", "Roof repair", "Loft conversion", "Dec
 def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
     home, start, stop, n_open, now_iso = args
     os.environ["CALM_HOME"] = home
-    from calmcli import atomic, dates, store
+    from calmcli.clock import dates
+    from calmcli.files import atomic
+    from calmcli.store import cases as store
 
     atomic.os.fsync = lambda fd: None  # type: ignore[attr-defined]  # building only: no need to hit the disk
     now = dates.from_iso(now_iso)

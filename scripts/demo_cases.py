@@ -128,7 +128,7 @@ def pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 def working_time(rng: random.Random, day: datetime) -> datetime:
     """A time between 08:00 and 17:45 on `day` (the Friday before, at a weekend), in its zone."""
-    from calmcli import dates
+    from calmcli.clock import dates
 
     weekday = day.date() - timedelta(days=max(0, day.weekday() - 4))
     wall = datetime.combine(weekday, time(rng.randint(8, 17), rng.choice((0, 15, 30, 45))))
@@ -189,7 +189,7 @@ def case_answers(rng: random.Random, tree: Any, customer: str) -> dict[str, Any]
 
 
 def interview(tree: Any, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
-    from calmcli.engine import Interview, NonInteractive
+    from calmcli.domain.interview import Interview, NonInteractive
 
     return Interview(tree, now=lambda: now, prefill=raw).run(NonInteractive())
 
@@ -213,8 +213,9 @@ def choose_causes(rng: random.Random, trees: list[str]) -> list[str]:
 
 def build(home: Path, n: int, seed: int) -> Counter[str]:
     os.environ["CALM_HOME"] = str(home)
-    from calmcli import caseops, dates
-    from calmcli.intake import save_new_case
+    from calmcli.casebook import update as caseops
+    from calmcli.casebook.create import save_new_case
+    from calmcli.clock import dates
     from calmcli.tree import registry
 
     rng = random.Random(seed)

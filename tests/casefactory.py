@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calmcli import caseops, dates, index, store
+from calmcli.casebook import update as caseops
+from calmcli.clock import dates
+from calmcli.store import cases as store
+from calmcli.store import index
 
 LONDON = ZoneInfo("Europe/London")
 

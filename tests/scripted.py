@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from calmcli.engine import Question, ReviewRow
+from calmcli.domain.interview import Question, ReviewRow
 
 REVIEW = "review"
 

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calmcli.answers import Invalid, accept, display, read_answers_file
+from calmcli.domain.answers import Invalid, accept, display, read_answers_file
 from calmcli.errors import EXIT_BAD_INPUT, BadInput
 from calmcli.tree.loader import load_tree_text
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from calmcli.atomic import atomic_write
 from calmcli.errors import CalmError
+from calmcli.files.atomic import atomic_write
 
 
 def leftovers(directory: Path) -> list[str]:

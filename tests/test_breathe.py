@@ -13,9 +13,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from calmcli import breathe
-from calmcli.cli.breathing import frame, run_breathing
-from calmcli.cli.main import app
+from calmcli.cli.app import app
+from calmcli.cli.views.breathing import frame, run_breathing
+from calmcli.domain import breathe
 
 CYCLE = ["Breathe in"] * 4 + ["Hold"] * 4 + ["Breathe out"] * 4 + ["Hold"] * 4
 PHASE_LINES = ["Breathe in for 4…", "Hold for 4…", "Breathe out for 4…", "Hold for 4…"]

@@ -18,8 +18,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from calmcli import dates, store
-from calmcli.cli.main import app
+from calmcli.cli.app import app
+from calmcli.clock import dates
+from calmcli.store import cases as store
 from casefactory import case_file, make_case, reload, reminder_file
 
 NOW = "2026-11-18T10:00:00+00:00"
@@ -240,7 +241,7 @@ def test_fast_check_matches_the_full_command_and_loads_nothing_heavy_when_warm(
     assert (cold.returncode, cold.stdout, cold.stderr) == (1, NUDGE, "")
     warm = run_check("-X", "importtime")
     assert (warm.returncode, warm.stdout) == (full.exit_code, full.stdout)
-    assert "calmcli.quick" in warm.stderr  # importtime did report
+    assert "calmcli.cli.entry" in warm.stderr  # importtime did report
     assert HEAVY.findall(warm.stderr) == []
     assert "Traceback" not in warm.stderr
 

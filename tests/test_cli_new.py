@@ -16,8 +16,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from calmcli import dates, store
-from calmcli.cli.main import app
+from calmcli.cli.app import app
+from calmcli.clock import dates
+from calmcli.store import cases as store
 
 LONDON = ZoneInfo("Europe/London")
 ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")

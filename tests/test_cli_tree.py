@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from calmcli.cli.main import app
+from calmcli.cli.app import app
 from calmcli.tree import registry
 from calmcli.tree.model import END, Tree
 from treetexts import BASE, BRANCHY

@@ -16,7 +16,9 @@ from typing import Any
 import icalendar
 import pytest
 
-from calmcli import caseops, dates, store
+from calmcli.casebook import update as caseops
+from calmcli.clock import dates
+from calmcli.store import cases as store
 from casefactory import make_case, reload, reminder_file
 
 NOW = "2026-11-18T10:00:00+00:00"
@@ -164,7 +166,7 @@ def test_a_busy_case_calls_on_wait_then_succeeds(calm_home: Path) -> None:
 def test_busy_message_from_the_command_line(calm_home: Path) -> None:
     from typer.testing import CliRunner
 
-    from calmcli.cli.main import app
+    from calmcli.cli.app import app
 
     case = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-17T09:00")
     ctx = multiprocessing.get_context("spawn")

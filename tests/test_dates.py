@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calmcli.dates import (
+from calmcli.clock.dates import (
     check_not_past,
     default_followup,
     format_when,

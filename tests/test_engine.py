@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calmcli.engine import BACK, Interview, NonInteractive
+from calmcli.domain.interview import BACK, Interview, NonInteractive
+from calmcli.domain.plan import build_plan
 from calmcli.errors import EXIT_BAD_INPUT, BadInput
-from calmcli.plan import build_plan
 from calmcli.tree.loader import load_tree_text
 from calmcli.tree.registry import resolve
 from scripted import DEFAULT, ScriptedPrompter

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calmcli.followups import Due, classify, nudge, select
-from calmcli.index import Row
+from calmcli.domain.followups import Due, classify, nudge, select
+from calmcli.store.index import Row
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=LONDON)

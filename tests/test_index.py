@@ -15,9 +15,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from calmcli import caseops, dates, index, paths, store
-from calmcli.cli.main import app
+from calmcli.casebook import update as caseops
+from calmcli.cli.app import app
+from calmcli.clock import dates
 from calmcli.errors import BadInput
+from calmcli.files import paths
+from calmcli.store import cases as store
+from calmcli.store import index
 from casefactory import case_file, index_dir, make_case, reload
 
 NOW = "2026-11-18T10:00:00+00:00"

@@ -18,9 +18,12 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from calmcli import caseops, index, paths, store
-from calmcli.cli.learn import remember
-from calmcli.cli.main import app
+from calmcli.casebook import update as caseops
+from calmcli.cli.app import app
+from calmcli.cli.commands.learn import remember
+from calmcli.files import paths
+from calmcli.store import cases as store
+from calmcli.store import index
 from calmcli.tree import registry
 from casefactory import make_case, reload, when
 
@@ -553,7 +556,7 @@ def test_the_tree_picker_of_calm_new_does_not_offer_review(
 ) -> None:
     import questionary
 
-    from calmcli.cli import new as new_cmd
+    from calmcli.cli.commands import new as new_cmd
 
     offered: list[Any] = []
 

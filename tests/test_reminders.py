@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from calmcli.domain.reminders import build_reminder, read_reminder_uid, write_reminder
 from calmcli.errors import BadInput
-from calmcli.reminders import build_reminder, read_reminder_uid, write_reminder
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -245,7 +245,7 @@ def test_unusable_case_id_is_bad_input(case_id: str) -> None:
 
 
 def test_importing_the_module_does_not_import_icalendar() -> None:
-    code = "import sys, calmcli.reminders; print('icalendar' in sys.modules)"
+    code = "import sys, calmcli.domain.reminders; print('icalendar' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calmcli import store
 from calmcli.errors import BadInput
+from calmcli.store import cases as store
 
 LONDON = ZoneInfo("Europe/London")
 CREATED = datetime(2026, 3, 2, 16, 45, 12, tzinfo=LONDON)

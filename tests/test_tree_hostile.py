@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calmcli.errors import BadInput
+from calmcli.files.yamlsafe import MAX_BYTES
 from calmcli.tree import registry
 from calmcli.tree.loader import TreeInvalid, load_tree_text
 from calmcli.tree.model import Tree
-from calmcli.yamlsafe import MAX_BYTES
 
 LIMIT_SECONDS = 2.0
 

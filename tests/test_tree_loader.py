@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from calmcli.errors import BadInput
-from calmcli.templates import TemplateError, placeholders, render
 from calmcli.tree import registry
 from calmcli.tree.loader import TreeInvalid, load_tree_text
 from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
+from calmcli.tree.templates import TemplateError, placeholders, render
 from treetexts import BASE, BRANCHY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,3 +1,3 @@
-from calmcli.quick import main
+from calmcli.cli.entry import main
 
 main()

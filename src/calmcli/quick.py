@@ -1,57 +1,8 @@
-"""The `calm` entry point. `calm followup --check` (run from shell prompts, many times a day)
-is answered here with the standard library and the index alone; everything else loads the
-full command line.
+"""The entry point of installs made before the package was reorganised (`calmcli.quick:main`).
+
+Their `calm` script still imports this; reinstalling points it at `calmcli.cli.entry:main`.
 """
 
-from __future__ import annotations
+from calmcli.cli.entry import main
 
-import sys
-
-
-def check() -> int:
-    """Print one line about due check-ins; 1 when any are due, 0 when none, 2+ on errors."""
-    from .clock import local_now
-    from .errors import CalmError
-    from .followups import nudge, select
-    from .index import open_rows
-
-    try:
-        listing = open_rows()
-        for warning in listing.warnings:
-            print(f"calm: skipped {warning}", file=sys.stderr)
-        items = select(listing.rows, local_now(named=False))
-    except CalmError as exc:
-        print(f"calm: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
-    print(nudge(items))
-    return 1 if any(item.is_due for item in items) else 0
-
-
-def due() -> int:
-    """A plain `calm followup`: the due list, with Rich but without Typer (and the pydantic
-    it loads), so the daily command starts as fast as Rich itself."""
-    from .cli.due import show_due
-    from .cli.output import report
-    from .errors import CalmError
-
-    try:
-        show_due()
-    except CalmError as exc:
-        report(exc)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
-    return 0
-
-
-def main() -> None:
-    args = sys.argv[1:]
-    if args == ["followup", "--check"]:
-        sys.exit(check())
-    if args == ["followup"]:
-        sys.exit(due())
-    from .cli.main import run
-
-    run()
+__all__ = ["main"]

@@ -28,8 +28,12 @@ import signal
 import sys
 from datetime import timedelta
 
-from calmcli import caseops, dates, intake, paths, store
+from calmcli.casebook import create as intake
+from calmcli.casebook import update as caseops
+from calmcli.clock import dates
 from calmcli.errors import BadInput
+from calmcli.files import paths
+from calmcli.store import cases as store
 from calmcli.tree import registry
 
 TREE = registry.resolve("default")
@@ -40,7 +44,7 @@ def warm_up() -> None:
     """Import and exercise what the writes use lazily, so a forked writer starts writing at once."""
     import filelock  # noqa: F401  (caseops.update imports it inside)
 
-    from calmcli import plan, reminders
+    from calmcli.domain import plan, reminders
 
     plan.build_plan(TREE, answers("0.0", dates.to_iso(BASE + timedelta(days=2))), BASE)
     reminders.build_reminder(

@@ -36,6 +36,6 @@ def _fsync(fd: int) -> None:
 os.fsync = _fsync
 
 if __name__ == "__main__":
-    from calmcli.quick import main
+    from calmcli.cli.entry import main
 
     main()

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from calmcli import intake
+from calmcli.casebook import create as intake
 
 _real_atomic_write = intake.atomic_write
 
@@ -28,6 +28,6 @@ def _slow_atomic_write(path, data):  # type: ignore[no-untyped-def]
 intake.atomic_write = _slow_atomic_write
 
 if __name__ == "__main__":
-    from calmcli.quick import main
+    from calmcli.cli.entry import main
 
     main()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import icalendar
 
-from calmcli import store
+from calmcli.store import cases as store
 from casefactory import make_case, reload, reminder_file
 
 from .helpers import BUSY, calm_env, calm_exe, count, peak, record, stray_files

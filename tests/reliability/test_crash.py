@@ -27,8 +27,9 @@ from pathlib import Path
 
 import icalendar
 
-from calmcli import index, store
 from calmcli.errors import BadInput
+from calmcli.store import cases as store
+from calmcli.store import index
 
 from .helpers import calm_env, count, record, run_calm, seed, stray_files
 

@@ -27,11 +27,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calmcli import dates, index, store
-from calmcli.answers import scan_answers_file
-from calmcli.engine import Interview, NonInteractive
+from calmcli.clock import dates
+from calmcli.domain.answers import scan_answers_file
+from calmcli.domain.interview import Interview, NonInteractive
+from calmcli.domain.plan import build_plan
 from calmcli.errors import BadInput
-from calmcli.plan import build_plan
+from calmcli.store import cases as store
+from calmcli.store import index
 from calmcli.tree import registry
 from calmcli.tree.loader import load_tree_text
 

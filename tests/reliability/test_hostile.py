@@ -31,7 +31,7 @@ import icalendar
 import pytest
 import yaml
 
-from calmcli import store
+from calmcli.store import cases as store
 from casefactory import make_case
 
 from .helpers import (
@@ -731,7 +731,7 @@ def odd_case(home: Path, stem: str, changes: dict[str, object]) -> str:
 def test_case_files_with_odd_values_still_list_show_and_export(calm_home: Path) -> None:
     from typer.testing import CliRunner
 
-    from calmcli.cli.main import app
+    from calmcli.cli.app import app
 
     ids = {
         name: odd_case(calm_home, f"odd-{i}", ch)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from calmcli import store
+from calmcli.store import cases as store
 from casefactory import make_case
 
 from .helpers import ANSI, Result, calm_env, calm_exe, check_clean, record, run_calm, run_many

@@ -7,8 +7,8 @@ from functools import cache
 from rich.console import Console
 from rich.text import Text
 
-from ..errors import CalmError
-from ..textsafe import clean
+from calmcli.errors import CalmError
+from calmcli.textsafe import clean
 
 
 @cache

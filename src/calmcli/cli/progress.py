@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .output import err
+from calmcli.cli.output import err
 
 SHOW_AFTER = 1.0
 

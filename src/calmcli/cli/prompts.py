@@ -18,8 +18,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import BACK, Question, ReviewRow
-from .output import lit
+from calmcli.cli.output import lit
+from calmcli.domain.interview import BACK, Question, ReviewRow
 
 BACK_KEY = "c-b"
 BACK_HINT = "Ctrl-B: back"
@@ -97,7 +97,7 @@ class QuestionaryPrompter:
             )
         )
         if choice == "yes":
-            from .breathing import run_breathing
+            from calmcli.cli.views.breathing import run_breathing
 
             run_breathing(self.console, self.breathing_seconds)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import deque
 
-from .. import yamlsafe
-from ..templates import placeholders
-from .loader import P, Problem, TreeInvalid, _Reader, read_tree
-from .model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
+from calmcli.files import yamlsafe
+from calmcli.tree.loader import P, Problem, TreeInvalid, _Reader, read_tree
+from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
+from calmcli.tree.templates import placeholders
 
 
 def check_document(doc: yamlsafe.Document, *, builtin: bool = False) -> Tree:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import yamlsafe
-from ..errors import BadInput
-from ..templates import TemplateError, placeholders
-from .model import (
+from calmcli.errors import BadInput
+from calmcli.files import yamlsafe
+from calmcli.tree.model import (
     END,
     KINDS,
     PLAN_TEXT_KEYS,
@@ -30,6 +29,7 @@ from .model import (
     Tree,
     Validation,
 )
+from calmcli.tree.templates import TemplateError, placeholders
 
 TOP_KEYS = ("format", "id", "title", "description", "version", "sections", "start", "nodes", "plan")
 SECTION_KEYS = ("id", "title", "description")
@@ -413,7 +413,7 @@ class _Reader:
             if ok:
                 self.template(path, value)
             if ok and kind == "date" and "{" not in value:
-                from .. import dates
+                from calmcli.clock import dates
 
                 try:
                     dates.parse_when(value, dates.local_now())
@@ -611,7 +611,7 @@ def read_tree(doc: yamlsafe.Document, *, builtin: bool = False) -> tuple[Tree | 
 
 def load_tree_text(text: str, source: str, *, builtin: bool = False) -> Tree:
     """Parse and fully check a tree from text; raise TreeInvalid listing every problem."""
-    from .check import check_document
+    from calmcli.tree.check import check_document
 
     return check_document(
         yamlsafe.parse_text(text, source, collect_duplicates=True), builtin=builtin
@@ -620,7 +620,7 @@ def load_tree_text(text: str, source: str, *, builtin: bool = False) -> Tree:
 
 def load_tree_file(path: Path, *, builtin: bool = False) -> Tree:
     """Read, parse and fully check a tree file; raise BadInput/TreeInvalid on any problem."""
-    from .check import check_document
+    from calmcli.tree.check import check_document
 
     return check_document(
         yamlsafe.read_file(path, what="a tree", collect_duplicates=True), builtin=builtin

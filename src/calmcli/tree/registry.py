@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .. import paths
-from ..errors import BadInput
-from .check import check_document
-from .model import Tree
+from calmcli.errors import BadInput
+from calmcli.files import paths
+from calmcli.tree.check import check_document
+from calmcli.tree.model import Tree
 
 BUILTIN_ORDER = ("default", "quality", "delay", "billing", "review")
 
@@ -47,7 +47,7 @@ def _user_files() -> dict[str, Path]:
 
 
 def load_path(path: Path, *, builtin: bool = False) -> Tree:
-    from .. import yamlsafe
+    from calmcli.files import yamlsafe
 
     return check_document(
         yamlsafe.read_file(path, what="a tree", collect_duplicates=True), builtin=builtin

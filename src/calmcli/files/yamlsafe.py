@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BadInput
+from calmcli.errors import BadInput
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from .output import out, warn
+from calmcli.cli.output import out, warn
 
 
 def show_due(
@@ -17,9 +17,11 @@ def show_due(
     as_json: bool = False,
 ) -> None:
     """Print the overdue and today's check-ins (plus `span` ahead, or every open case)."""
-    from .. import dates, followups, index
-    from .progress import rebuild_progress
-    from .render_case import due_list
+    from calmcli.cli.progress import rebuild_progress
+    from calmcli.cli.views.case import due_list
+    from calmcli.clock import dates
+    from calmcli.domain import followups
+    from calmcli.store import index
 
     with rebuild_progress() as progress:
         listing = index.open_rows(progress)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import answers as ans
-from . import dates
-from .templates import render
-from .textsafe import clean
-from .tree.model import Node, PlanLine, Tree
+from calmcli.clock import dates
+from calmcli.domain import answers as ans
+from calmcli.textsafe import clean
+from calmcli.tree.model import Node, PlanLine, Tree
+from calmcli.tree.templates import render
 
 DEFAULTS = {
     "customer": "{customer_name|the customer}",

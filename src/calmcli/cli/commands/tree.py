@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from ..errors import BadInput, CalmError
-from ..textsafe import clean
-from .output import err, lit, out, say
+from calmcli.cli.output import err, lit, out, say
+from calmcli.errors import BadInput, CalmError
+from calmcli.textsafe import clean
 
 app = typer.Typer(
     help="List, draw and check interview trees (the YAML that drives `calm new`).",
@@ -21,7 +21,7 @@ def list_() -> None:
     """List the built-in trees and yours (in $CALM_HOME/trees/), with their titles."""
     from rich.table import Table
 
-    from ..tree import registry
+    from calmcli.tree import registry
 
     table = Table(box=None, pad_edge=False)
     table.add_column("name", style="bold")
@@ -39,8 +39,8 @@ def show(
     name: str = typer.Argument(..., help="A tree name (see `calm tree list`) or a path to a file."),
 ) -> None:
     """Draw a tree's flow: its sections, questions and branches."""
-    from ..tree import registry
-    from .render_tree import tree_flow
+    from calmcli.cli.views.tree import tree_flow
+    from calmcli.tree import registry
 
     out().print(tree_flow(registry.resolve(name)))
 
@@ -55,7 +55,7 @@ def check(
 
     Exits 0 when every file is valid and 2 otherwise.
     """
-    from ..tree import registry
+    from calmcli.tree import registry
 
     targets: list[tuple[Path, bool]] = []
     if files:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from calmcli.clock import local_now, local_zone
+from calmcli.clock.now import local_now, local_zone
 from calmcli.errors import BadInput
 
 __all__ = [

@@ -11,14 +11,14 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
-from ..errors import EXIT_INTERRUPTED, CalmError, Interrupted
-from . import cases as cases_cmd
-from . import followup as followup_cmd
-from . import learn as learn_cmd
-from . import new as new_cmd
-from . import tree as tree_cmd
-from .output import report
+from calmcli import __version__
+from calmcli.cli.commands import cases as cases_cmd
+from calmcli.cli.commands import followup as followup_cmd
+from calmcli.cli.commands import learn as learn_cmd
+from calmcli.cli.commands import new as new_cmd
+from calmcli.cli.commands import tree as tree_cmd
+from calmcli.cli.output import report
+from calmcli.errors import EXIT_INTERRUPTED, CalmError, Interrupted
 
 
 class CalmGroup(TyperGroup):

@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import store
-from .atomic import atomic_write
-from .plan import CallPlan, build_plan, to_markdown
-from .tree.model import Tree
+from calmcli.domain.plan import CallPlan, build_plan, to_markdown
+from calmcli.files.atomic import atomic_write
+from calmcli.store import cases as store
+from calmcli.tree.model import Tree
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def planned_summary(plan: CallPlan) -> str:
 
 def save_new_case(tree: Tree, answers: dict[str, Any], now: datetime) -> Saved:
     """Write the case, its plan and its reminder: all three, or (on any failure) none."""
-    from .caseops import reminder_for
+    from calmcli.casebook.update import reminder_for
 
     plan = build_plan(tree, answers, now)
     customer = str(answers.get("customer_name") or plan.customer)

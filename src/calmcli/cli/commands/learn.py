@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from .output import busy, lit, out, say
+from calmcli.cli.output import busy, lit, out, say
 
 BREATHER = (
     "Take a breather before the next thing: a walk round the van, a glass of water. "
@@ -29,24 +29,25 @@ def review(
     ),
 ) -> None:
     """Look back on a case: what led to it, the root cause, a change, one lesson."""
-    from .. import caseops, dates
-    from ..engine import Interview, NonInteractive
-    from ..errors import BadInput
-    from ..tree import registry
-    from .render_case import review_panel
+    from calmcli.casebook import update as caseops
+    from calmcli.cli.views.case import review_panel
+    from calmcli.clock import dates
+    from calmcli.domain.interview import Interview, NonInteractive
+    from calmcli.errors import BadInput
+    from calmcli.tree import registry
 
     now = dates.local_now()
     case = caseops.resolve(case_ref)
     tree = registry.resolve("review")
     prefill: dict[str, Any] = {}
     if answers_file is not None:
-        from ..answers import read_answers_file
+        from calmcli.domain.answers import read_answers_file
 
         prefill = read_answers_file(answers_file, tree, now)
     if no_input:
         prompter: Any = NonInteractive()
     elif sys.stdin.isatty() and sys.stdout.isatty():
-        from .prompts import QuestionaryPrompter
+        from calmcli.cli.prompts import QuestionaryPrompter
 
         prompter = QuestionaryPrompter(out())
         if case.status == "open":
@@ -74,11 +75,12 @@ def patterns(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """What keeps coming back: counts by situation, cause, wish and month, and their lessons."""
-    from .. import dates, index
-    from ..patterns import compute
-    from .followup import parse_span
-    from .output import warn
-    from .progress import rebuild_progress
+    from calmcli.cli.commands.followup import parse_span
+    from calmcli.cli.output import warn
+    from calmcli.cli.progress import rebuild_progress
+    from calmcli.clock import dates
+    from calmcli.domain.patterns import compute
+    from calmcli.store import index
 
     span = None if since == "all" else parse_span(since)
     with rebuild_progress() as progress:
@@ -89,7 +91,7 @@ def patterns(
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return
-    from .render_patterns import patterns_view
+    from calmcli.cli.views.patterns import patterns_view
 
     out().print(*patterns_view(result, since))
 
@@ -100,7 +102,7 @@ def breathe(
     ),
 ) -> None:
     """A guided box-breathing timer: in for four, hold for four, out for four, hold for four."""
-    from .breathing import run_breathing
+    from calmcli.cli.views.breathing import run_breathing
 
     run_breathing(out(), seconds)
 
@@ -109,8 +111,8 @@ def remember(rows: list[Any], *, customer: str | None = None, tree: str | None =
     """A short note on earlier cases of this customer or situation (None when there are none)."""
     from rich.panel import Panel
 
-    from ..patterns import history_for
-    from ..textsafe import one_line
+    from calmcli.domain.patterns import history_for
+    from calmcli.textsafe import one_line
 
     earlier = history_for(rows, customer=customer, tree=tree)
     if not earlier:

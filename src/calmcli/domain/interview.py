@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from . import answers as ans
-from . import dates
-from .errors import BadInput
-from .templates import render
-from .tree.model import END, Node, Tree
+from calmcli.clock import dates
+from calmcli.domain import answers as ans
+from calmcli.errors import BadInput
+from calmcli.tree.model import END, Node, Tree
+from calmcli.tree.templates import render
 
 
 class _Back:

@@ -8,8 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..patterns import SILENT_PER_COMPLAINT, Patterns
-from .output import lit
+from calmcli.cli.output import lit
+from calmcli.domain.patterns import SILENT_PER_COMPLAINT, Patterns
 
 BAR_WIDTH = 30
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from ..errors import BadInput, Interrupted
+from calmcli.errors import BadInput, Interrupted
 
 HELP = """Prepare for the call back: answer a few questions, get a call plan and a reminder.
 
@@ -25,8 +25,8 @@ def _can_prompt() -> bool:
 
 
 def _make_prompter() -> Any:
-    from .output import out
-    from .prompts import QuestionaryPrompter
+    from calmcli.cli.output import out
+    from calmcli.cli.prompts import QuestionaryPrompter
 
     return QuestionaryPrompter(out())
 
@@ -59,9 +59,10 @@ def _new_case(
     resume: bool,
     draft_ref: str | None,
 ) -> None:
-    from .. import dates, store
-    from ..tree import registry
-    from .output import out, say
+    from calmcli.cli.output import out, say
+    from calmcli.clock import dates
+    from calmcli.store import cases as store
+    from calmcli.tree import registry
 
     if draft_ref and not resume:
         raise BadInput("a DRAFT argument only makes sense with --resume")
@@ -83,7 +84,7 @@ def _new_case(
         tree = registry.resolve("default")
     else:
         tree = _pick_tree()
-    from ..tree.model import NOT_SITUATIONS
+    from calmcli.tree.model import NOT_SITUATIONS
 
     if tree.builtin and tree.id in NOT_SITUATIONS:
         raise BadInput(f"the {tree.id!r} tree is for `calm {tree.id} CASE`, not for a new case")
@@ -91,7 +92,7 @@ def _new_case(
         answers = _answers_without_prompts(tree, prefill, answers_file, now)
     else:
         if answers_file is not None:
-            from ..answers import read_answers_file
+            from calmcli.domain.answers import read_answers_file
 
             prefill.update(read_answers_file(answers_file, tree, now))
         if draft is None:
@@ -104,8 +105,8 @@ def _new_case(
             )
         answers = _interview(tree, prefill, draft)
 
-    from ..intake import save_new_case
-    from .render_plan import call_plan
+    from calmcli.casebook.create import save_new_case
+    from calmcli.cli.views.plan import call_plan
 
     try:
         with _signals_held():  # a Ctrl-C now waits the few milliseconds the save takes
@@ -131,8 +132,8 @@ def _answers_without_prompts(
 ) -> dict[str, Any]:
     """`--no-input`: every answer from the draft or the file; one error lists each problem,
     the file's own (unknown ids, wrong types) together with the answers still missing."""
-    from ..answers import scan_answers_file
-    from ..engine import Interview, NonInteractive
+    from calmcli.domain.answers import scan_answers_file
+    from calmcli.domain.interview import Interview, NonInteractive
 
     file_problems: list[str] = []
     if answers_file is not None:
@@ -186,10 +187,12 @@ def _term_as_interrupt() -> Iterator[None]:
 
 def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]:
     """Run the interactive interview, saving the draft after every answer."""
-    from .. import dates, index, store
-    from ..engine import Interview
-    from .learn import remember
-    from .output import out
+    from calmcli.cli.commands.learn import remember
+    from calmcli.cli.output import out
+    from calmcli.clock import dates
+    from calmcli.domain.interview import Interview
+    from calmcli.store import cases as store
+    from calmcli.store import index
 
     rows = index.refresh().rows
     note = remember(rows, tree=tree.id)
@@ -234,9 +237,9 @@ def _interview(tree: Any, prefill: dict[str, Any], draft: Any) -> dict[str, Any]
 def _pick_tree() -> Any:
     import questionary
 
-    from ..tree import registry
-    from ..tree.model import NOT_SITUATIONS
-    from .prompts import STYLE, ask
+    from calmcli.cli.prompts import STYLE, ask
+    from calmcli.tree import registry
+    from calmcli.tree.model import NOT_SITUATIONS
 
     usable = [e for e in registry.entries() if e.problem is None and e.name not in NOT_SITUATIONS]
     choice = ask(
@@ -252,8 +255,9 @@ def _pick_tree() -> Any:
 
 
 def _pick_draft(ref: str | None, *, interactive: bool) -> Any:
-    from .. import dates, store
-    from .output import warn
+    from calmcli.cli.output import warn
+    from calmcli.clock import dates
+    from calmcli.store import cases as store
 
     drafts, warnings = store.list_drafts()
     for line in warnings:
@@ -274,7 +278,7 @@ def _pick_draft(ref: str | None, *, interactive: bool) -> Any:
         raise BadInput("several drafts; name one: calm new --resume DRAFT", details=listing)
     import questionary
 
-    from .prompts import STYLE, ask
+    from calmcli.cli.prompts import STYLE, ask
 
     picked = ask(
         questionary.select(

@@ -12,8 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import index, paths, store
-from .errors import BadInput, CalmError
+from calmcli.errors import BadInput, CalmError
+from calmcli.files import paths
+from calmcli.store import cases as store
+from calmcli.store import index
 
 SATISFACTION = ("satisfied", "partly", "not")
 LOCK_PATIENCE = 1.0
@@ -103,7 +105,7 @@ def update(
 
 def sync_reminder(case: store.Case) -> Path | None:
     """Rewrite the reminder for the next check-in, or remove it when nothing is scheduled."""
-    from .atomic import atomic_write
+    from calmcli.files.atomic import atomic_write
 
     path = store.reminder_path(case.id)
     if case.status != "open" or case.followup_due is None:
@@ -116,7 +118,7 @@ def sync_reminder(case: store.Case) -> Path | None:
 def reminder_for(case: store.Case) -> bytes:
     """The .ics for the case's next check-in: the same UID every time, a SEQUENCE that grows
     with the history and a DTSTAMP of the last change, so a re-import updates the event."""
-    from .reminders import build_reminder
+    from calmcli.domain.reminders import build_reminder
 
     if case.status != "open" or case.followup_due is None:
         raise BadInput(f"case {case.id} has no check-in scheduled, so there is no reminder")
@@ -138,7 +140,7 @@ def reminder_for(case: store.Case) -> bytes:
 
 
 def _event_time(case: store.Case) -> datetime:
-    from . import dates
+    from calmcli.clock import dates
 
     if case.history:
         try:
@@ -161,7 +163,7 @@ def log_outcome(
     next_due: datetime,
 ) -> None:
     """What was agreed on the call: the option, the promised actions, notes; the next check-in."""
-    from . import dates
+    from calmcli.clock import dates
 
     case.outcome = {
         "at": dates.to_iso(now),
@@ -187,7 +189,7 @@ def record_checkin(
     next_due: datetime | None,
 ) -> None:
     """A check-in happened: store what the customer said; close or schedule the next one."""
-    from . import dates
+    from calmcli.clock import dates
 
     if satisfaction is not None and satisfaction not in SATISFACTION:
         raise BadInput(
@@ -217,7 +219,7 @@ def record_checkin(
 
 
 def snooze(case: store.Case, now: datetime, until: datetime) -> None:
-    from . import dates
+    from calmcli.clock import dates
 
     if case.status != "open":
         raise BadInput(f"case {case.id} is closed; there is no check-in to move")

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import paths
+from calmcli.files import paths
 
 INDEX_VERSION = 3
 FIELDS = (
@@ -99,8 +99,8 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 def _save(path: Path, data: dict[str, Any]) -> None:
     """Best effort: an index that cannot be written only costs speed next time."""
-    from .atomic import atomic_write
-    from .errors import CalmError
+    from calmcli.errors import CalmError
+    from calmcli.files.atomic import atomic_write
 
     with contextlib.suppress(CalmError):
         atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
@@ -134,7 +134,7 @@ def _parse_chunk(paths_: list[str], only_open: bool = False) -> list[tuple[str, 
     """Each file's row as a list, or the message saying why it cannot be read; with
     `only_open`, UNREAD_CLOSED for a file that calm wrote as closed (its `status: closed` line),
     which the due list does not need."""
-    from .errors import BadInput
+    from calmcli.errors import BadInput
 
     out: list[tuple[str, Parsed]] = []
     for path in paths_:
@@ -173,15 +173,16 @@ def _parse_all(paths_: list[str], only_open: bool) -> Iterator[list[tuple[str, P
 
 def row_from_file(path: Path) -> Row:
     """Parse one case file into a row; raises BadInput for a corrupt file."""
-    from . import store
+    from calmcli.store import cases as store
 
     case = store.load_case(path, summary=True)
     return row_of(case, path.name)
 
 
 def row_of(case: Any, file: str) -> Row:
-    from . import dates, store
-    from .errors import BadInput
+    from calmcli.clock import dates
+    from calmcli.errors import BadInput
+    from calmcli.store import cases as store
 
     review = case.review or {}
     closed = next((e.get("at") for e in reversed(case.history) if e.get("event") == "closed"), "")
@@ -217,11 +218,11 @@ def _dir_mtime(folder: Path) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        from .errors import CalmError
+        from calmcli.errors import CalmError
 
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(st.st_mode):
-        from .errors import CalmError
+        from calmcli.errors import CalmError
 
         raise CalmError(f"{folder} is not a folder; is CALM_HOME right?")
     return st.st_mtime_ns
@@ -287,7 +288,7 @@ def refresh(
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
-        from .errors import CalmError
+        from calmcli.errors import CalmError
 
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     todo = []

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import dates, yamlsafe
-from .errors import BadInput
-from .tree.model import Node, Tree
+from calmcli.clock import dates
+from calmcli.errors import BadInput
+from calmcli.files import yamlsafe
+from calmcli.tree.model import Node, Tree
 
 _TRUE = {"y", "yes", "true", "on", "1"}
 _FALSE = {"n", "no", "false", "off", "0"}

@@ -48,7 +48,7 @@ def local_now(*, named: bool = True) -> datetime:
     zone = local_zone(named=named)
     pinned = os.environ.get("CALM_NOW")
     if pinned:
-        from .dates import from_iso
+        from calmcli.clock.dates import from_iso
 
         return from_iso(pinned).astimezone(zone)
     return datetime.now(zone)

@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from . import dates, paths, yamlsafe
-from .atomic import atomic_write
-from .errors import BadInput, CalmError
+from calmcli.clock import dates
+from calmcli.errors import BadInput, CalmError
+from calmcli.files import paths, yamlsafe
+from calmcli.files.atomic import atomic_write
 
 CASE_FORMAT = 1
 SLUG_MAX = 40

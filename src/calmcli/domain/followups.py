@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .index import Row
-from .textsafe import one_line
+from calmcli.store.index import Row
+from calmcli.textsafe import one_line
 
 
 class Due(NamedTuple):

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .index import Row
+from calmcli.store.index import Row
 
 RECURRING_AT = 3
 SILENT_PER_COMPLAINT = 26

@@ -8,8 +8,8 @@ from typing import Any
 
 import typer
 
-from ..errors import BadInput
-from .output import busy, out
+from calmcli.cli.output import busy, out
+from calmcli.errors import BadInput
 
 app = typer.Typer(
     help="List the check-ins that are due; record one (`done`) or move it (`snooze`).",
@@ -47,10 +47,10 @@ def followup(
         return
     span = parse_span(within) if within else None
     if check:  # normally answered by calmcli.quick without Typer; the same here
-        from ..quick import check as check_due
+        from calmcli.cli.entry import check as check_due
 
         raise typer.Exit(check_due())
-    from .due import show_due
+    from calmcli.cli.views.due import show_due
 
     show_due(span=span, span_text=within or "", every=all_open, as_json=as_json)
 
@@ -76,7 +76,8 @@ def done(
     Without --close or --next, a satisfied customer's case closes and any other gets another
     check-in two working days ahead.
     """
-    from .. import caseops, dates
+    from calmcli.casebook import update as caseops
+    from calmcli.clock import dates
 
     now = dates.local_now()
     case = caseops.resolve(case_ref)
@@ -139,7 +140,8 @@ def snooze(
     ),
 ) -> None:
     """Move a case's next check-in."""
-    from .. import caseops, dates
+    from calmcli.casebook import update as caseops
+    from calmcli.clock import dates
 
     now = dates.local_now()
     when = dates.parse_future(until, now)
@@ -156,6 +158,6 @@ def _asker(no_input: bool) -> Any:
 
     if no_input or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
-    from .prompts import Asker
+    from calmcli.cli.prompts import Asker
 
     return Asker()

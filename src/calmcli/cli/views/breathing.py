@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from .. import breathe
+from calmcli.domain import breathe
 
 
 def frame(beat: breathe.Beat) -> Panel:

@@ -9,15 +9,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .. import dates
-from ..textsafe import one_line
-from .output import lit
+from calmcli.cli.output import lit
+from calmcli.clock import dates
+from calmcli.textsafe import one_line
 
 if TYPE_CHECKING:
-    from ..followups import Due
-    from ..index import Row
-    from ..plan import CallPlan
-    from ..store import Case
+    from calmcli.domain.followups import Due
+    from calmcli.domain.plan import CallPlan
+    from calmcli.store.cases import Case
+    from calmcli.store.index import Row
 
 
 def due_list(items: list[Due], now: datetime, width: int) -> Text:
@@ -89,9 +89,9 @@ def case_lines(rows: list[Row], now: datetime, width: int) -> Text:
 
 def _plan_for(case: Case) -> CallPlan | None:
     """The case's call plan, rebuilt from its answers with its tree (None if the tree is gone)."""
-    from ..errors import CalmError
-    from ..plan import build_plan
-    from ..tree import registry
+    from calmcli.domain.plan import build_plan
+    from calmcli.errors import CalmError
+    from calmcli.tree import registry
 
     try:
         tree = registry.resolve(case.tree_id)
@@ -102,7 +102,7 @@ def _plan_for(case: Case) -> CallPlan | None:
 
 def case_view(case: Case) -> list[Any]:
     """Everything about a case, for `calm show`."""
-    from .render_plan import call_plan
+    from calmcli.cli.views.plan import call_plan
 
     now = dates.local_now()
     parts: list[Any] = []
@@ -183,7 +183,7 @@ REVIEW_LABELS = (
 
 
 def _when(value: Any, now: datetime) -> str:
-    from ..errors import BadInput
+    from calmcli.errors import BadInput
 
     try:
         return dates.format_when(dates.from_iso(str(value)), now)
@@ -193,7 +193,7 @@ def _when(value: Any, now: datetime) -> str:
 
 def case_markdown(case: Case) -> str:
     """What happened after the plan, as Markdown (for `calm export --format md`)."""
-    from ..plan import _md
+    from calmcli.domain.plan import _md
 
     now = dates.local_now()
     lines = [f"## Status: {case.status}", ""]

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from calmcli.atomic import atomic_write
 from calmcli.errors import BadInput, CalmError
+from calmcli.files.atomic import atomic_write
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event

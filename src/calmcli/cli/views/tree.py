@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from ..tree.model import END, Condition, Node, Tree
-from .output import lit
+from calmcli.cli.output import lit
+from calmcli.tree.model import END, Condition, Node, Tree
 
 
 def _cond(c: Condition) -> str:

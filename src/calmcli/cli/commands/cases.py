@@ -8,8 +8,8 @@ from typing import Any
 
 import typer
 
-from ..errors import BadInput
-from .output import busy, out, warn
+from calmcli.cli.output import busy, out, warn
+from calmcli.errors import BadInput
 
 CASE_HELP = "Case id, the start of it, or the customer's name."
 
@@ -24,8 +24,9 @@ def list_cases(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List cases, newest first."""
-    from .. import dates, index
-    from .progress import rebuild_progress
+    from calmcli.cli.progress import rebuild_progress
+    from calmcli.clock import dates
+    from calmcli.store import index
 
     if open_only and closed_only:
         raise BadInput("--open and --closed exclude each other; give one or neither")
@@ -57,7 +58,7 @@ def list_cases(
     if not rows:
         out().print("No cases match.", markup=False)
         return
-    from .render_case import case_lines
+    from calmcli.cli.views.case import case_lines
 
     console = out()
     console.print(case_lines(rows, now, console.width), no_wrap=True, overflow="ellipsis")
@@ -66,8 +67,8 @@ def list_cases(
 def _since(text: str, now: Any) -> Any:
     from datetime import datetime
 
-    from .. import dates
-    from .followup import parse_span
+    from calmcli.cli.commands.followup import parse_span
+    from calmcli.clock import dates
 
     try:
         return now - parse_span(text)
@@ -83,8 +84,8 @@ def _since(text: str, now: Any) -> Any:
 
 def show(case_ref: str = typer.Argument(..., metavar="CASE", help=CASE_HELP)) -> None:
     """Show a case: its call plan, what was agreed, the check-ins and the history."""
-    from .. import caseops
-    from .render_case import case_view
+    from calmcli.casebook import update as caseops
+    from calmcli.cli.views.case import case_view
 
     out().print(*case_view(caseops.resolve(case_ref)))
 
@@ -96,7 +97,8 @@ def export(
     ),
 ) -> None:
     """Print a case as Markdown, an iCalendar reminder, or JSON (redirect to a file to keep it)."""
-    from .. import caseops, store
+    from calmcli.casebook import update as caseops
+    from calmcli.store import cases as store
 
     if fmt not in ("md", "ics", "json"):
         raise BadInput(f"--format must be md, ics or json, not {fmt!r}")
@@ -106,7 +108,7 @@ def export(
     elif fmt == "ics":
         sys.stdout.buffer.write(caseops.reminder_for(case))
     else:
-        from .render_case import case_markdown
+        from calmcli.cli.views.case import case_markdown
 
         try:
             plan_md = store.plan_path(case.id).read_text(encoding="utf-8")
@@ -128,14 +130,15 @@ def log(
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; use the options given."),
 ) -> None:
     """After the call: record what was agreed and set the next check-in (rewrites the reminder)."""
-    from .. import caseops, dates
+    from calmcli.casebook import update as caseops
+    from calmcli.clock import dates
 
     now = dates.local_now()
     case = caseops.resolve(case_ref)
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     parsed = [_action(a, now) for a in actions or []]
     if interactive:
-        from .prompts import Asker
+        from calmcli.cli.prompts import Asker
 
         asker = Asker()
         if option is None:
@@ -162,7 +165,7 @@ def log(
         f"Logged. Next check-in with {updated.customer}: {dates.format_when(next_due, now)}",
         markup=False,
     )
-    from .. import store
+    from calmcli.store import cases as store
 
     out().print(f"  reminder {store.reminder_path(updated.id)}", markup=False)
 
@@ -176,7 +179,7 @@ def _top(case: Any) -> str:
 
 
 def _action(text: str, now: Any) -> tuple[str, Any]:
-    from .. import dates
+    from calmcli.clock import dates
 
     what, sep, when = text.rpartition("@")
     if not sep:

@@ -8,9 +8,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .. import dates
-from ..plan import CallPlan
-from .output import lit
+from calmcli.cli.output import lit
+from calmcli.clock import dates
+from calmcli.domain.plan import CallPlan
 
 
 def call_plan(plan: CallPlan, case_id: str, now: datetime | None = None) -> Panel:
