@@ -65,6 +65,7 @@ def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
     home, start, stop, n_open, now_iso = args
     os.environ["CALM_HOME"] = home
     from calmcli.clock import dates
+    from calmcli.domain.case import Case
     from calmcli.files import atomic
     from calmcli.store import cases as store
 
@@ -75,7 +76,7 @@ def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
         is_open = i < n_open
         created = now - timedelta(days=rng.randint(1, 700), hours=rng.randint(0, 23))
         due = now + timedelta(days=rng.randint(-WINDOW_DAYS, WINDOW_DAYS), hours=rng.randint(-8, 8))
-        case = store.Case(
+        case = Case(
             id="",
             tree_id="default",
             tree_version=1,
@@ -85,7 +86,7 @@ def _build_chunk(args: tuple[str, int, int, int, str]) -> None:
             job=f"{JOBS[i % len(JOBS)]}, {i} Elm Road",
             status="open" if is_open else "closed",
             followup_due=due if is_open else None,
-            planned="Offer: regrout the edge at no cost",
+            offer="regrout the edge at no cost",
             answers={
                 "customer_name": f"{CUSTOMERS[i % len(CUSTOMERS)]} {i}",
                 "feeling": "frustrated",

@@ -2,9 +2,10 @@
 """Build a varied, synthetic set of cases to try `calm patterns`, `calm list` and `calm show` on.
 
 Every case goes through calm's own code: the interview engine checks the answers against the
-built-in trees (default, quality, delay, billing), `intake.save_new_case` writes the case, its
-call plan and its reminder, `caseops` records what was agreed and the check-ins (about half the
-cases end closed, with a satisfaction), and reviews are checked against the review tree and
+built-in trees (default, quality, delay, billing), `casebook.save.create` writes the case, its
+call plan and its reminder, `casebook.save.update` records what was agreed and the check-ins
+(about half the cases end closed, with a satisfaction), and reviews are checked against the
+review tree and
 stored the way `calm review` stores them. Created dates spread over the last four months (relative
 to now, or to $CALM_NOW); a few customers call more than once, spelt differently each time; one
 root cause (communication) comes back clearly, with three different lessons, while the others
@@ -213,9 +214,9 @@ def choose_causes(rng: random.Random, trees: list[str]) -> list[str]:
 
 def build(home: Path, n: int, seed: int) -> Counter[str]:
     os.environ["CALM_HOME"] = str(home)
-    from calmcli.casebook import update as caseops
-    from calmcli.casebook.create import save_new_case
+    from calmcli.casebook import save
     from calmcli.clock import dates
+    from calmcli.domain import lifecycle
     from calmcli.tree import registry
 
     rng = random.Random(seed)
@@ -236,14 +237,14 @@ def build(home: Path, n: int, seed: int) -> Counter[str]:
         tid = pick(rng, TREES)
         tree = trees[tid]
         answers = interview(tree, case_answers(rng, tree, customer), created)
-        case = save_new_case(tree, answers, created).case
+        case = save.create(tree, answers, created).case
         stats["cases"] += 1
         age = (now - created).days
         logged = created + timedelta(minutes=rng.randint(30, 120))
 
         def agree(c: Any, at: datetime = logged, tid: str = tid) -> None:
             assert c.followup_due is not None
-            caseops.log_outcome(
+            lifecycle.log_outcome(
                 c,
                 at,
                 option=OPTIONS[tid],
@@ -253,7 +254,7 @@ def build(home: Path, n: int, seed: int) -> Counter[str]:
             )
 
         if logged < now:
-            caseops.update(case.id, agree)
+            save.update(case.id, agree)
         closing = i in to_close
         if closing:
             took = min(rng.choice((1, 2, 2, 3, 4, 5, 7, 9, 12, 16, 24)), max(age - 1, 0))
@@ -264,18 +265,19 @@ def build(home: Path, n: int, seed: int) -> Counter[str]:
             said = pick(rng, SATISFACTION)
             if said != "satisfied" and took >= 4:  # a check-in on the way there first
                 at = later(rng, created, took // 2)
-                caseops.update(
+                save.update(
                     case.id,
-                    lambda c, at=at, due=closed_at: caseops.record_checkin(
+                    lambda c, at=at, due=closed_at: lifecycle.record_checkin(
                         c, at, reached=True, feedback="Getting there.", satisfaction="partly",
-                        close=False, next_due=due,
+                        decision=lifecycle.CheckinDecision(close=False, next_due=due),
                     ),
                 )  # fmt: skip
-            caseops.update(
+            save.update(
                 case.id,
-                lambda c, at=closed_at, said=said: caseops.record_checkin(
+                lambda c, at=closed_at, said=said: lifecycle.record_checkin(
                     c, at, reached=True, feedback=rng.choice(FEEDBACK[said]),
-                    satisfaction=said, close=True, next_due=None,
+                    satisfaction=said,
+                    decision=lifecycle.CheckinDecision(close=True, next_due=None),
                 ),
             )  # fmt: skip
             stats["closed"] += 1
@@ -284,11 +286,12 @@ def build(home: Path, n: int, seed: int) -> Counter[str]:
             at = later(rng, created, rng.randint(1, age - 2))
             next_due = working_time(rng, now + timedelta(days=rng.randint(-3, 6)))
             if at < now:
-                caseops.update(
+                save.update(
                     case.id,
-                    lambda c, at=at, due=next_due: caseops.record_checkin(
+                    lambda c, at=at, due=next_due: lifecycle.record_checkin(
                         c, at, reached=rng.random() < 0.8, feedback="Still waiting on us.",
-                        satisfaction=rng.choice(("partly", "not")), close=False, next_due=due,
+                        satisfaction=rng.choice(("partly", "not")),
+                        decision=lifecycle.CheckinDecision(close=False, next_due=due),
                     ),
                 )  # fmt: skip
 
@@ -321,10 +324,9 @@ def build(home: Path, n: int, seed: int) -> Counter[str]:
         answers = interview(review_tree, raw, at)
 
         def store_review(c: Any, at: datetime = at, answers: dict[str, Any] = answers) -> None:
-            c.review = {"at": dates.to_iso(at), **answers}
-            c.add_event("reviewed", at, root_cause=answers.get("root_cause"))
+            lifecycle.record_review(c, at, answers)
 
-        caseops.update(case.id, store_review)
+        save.update(case.id, store_review)
         stats["reviewed"] += 1
         stats[f"cause:{cause}"] += 1
     return stats

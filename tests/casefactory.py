@@ -1,8 +1,8 @@
 """Cases on disk for the follow-up, listing and index tests, written the way calm writes them.
 
 `make_case` goes through `store.create_case` (so ids, file names and the YAML are calm's own) and,
-by default, writes the reminder with `caseops.sync_reminder`, so a test starts from what
-`calm new` leaves behind: a case file and, for an open case with a check-in, its `.ics`.
+by default, runs the after-save step (`save.after_save`), so a test starts from what `calm new`
+leaves behind: a case file, its crib sheet and, for an open case with a check-in, its `.ics`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calmcli.casebook import update as caseops
+from calmcli.casebook import save
 from calmcli.clock import dates
+from calmcli.domain.case import Case
 from calmcli.store import cases as store
 from calmcli.store import index
 
@@ -59,11 +60,11 @@ def make_case(
     status: str = "open",
     job: str = "bathroom tiling",
     phone: str = "07700 900123",
-    planned: str = "Offer: Regrout the splashback",
+    offer: str = "Regrout the splashback",
     answers: dict[str, Any] | None = None,
     reminder: bool = True,
     history: list[dict[str, Any]] | None = None,
-) -> store.Case:
+) -> Case:
     """Write a new case through `store.create_case` and return it (with its id set).
 
     A `created` history event is recorded unless `history` is given. With `reminder` (the
@@ -71,7 +72,7 @@ def make_case(
     """
     created_at = when(created)
     due_at = when(due) if due is not None else None
-    case = store.Case(
+    case = Case(
         id="",
         tree_id="default",
         tree_version=1,
@@ -81,7 +82,7 @@ def make_case(
         job=job,
         status=status,
         followup_due=due_at,
-        planned=planned,
+        offer=offer,
         answers=dict(answers)
         if answers is not None
         else default_answers(customer, job, phone, due_at),
@@ -90,24 +91,24 @@ def make_case(
         case.add_event("created", created_at, tree="default v1")
     else:
         case.history = [dict(h) for h in history]
-    store.create_case(case)
+    path = store.create_case(case)
     if reminder:
-        caseops.sync_reminder(case)
+        save.after_save(case, path)
     return case
 
 
-def case_file(case: store.Case | str) -> Path:
+def case_file(case: Case | str) -> Path:
     return store.case_path(case if isinstance(case, str) else case.id)
 
 
-def reminder_file(case: store.Case | str) -> Path:
-    return store.reminder_path(case if isinstance(case, str) else case.id)
+def reminder_file(case: Case | str) -> Path:
+    return save.reminder_path(case if isinstance(case, str) else case.id)
 
 
-def reload(case: store.Case | str) -> store.Case:
+def reload(case: Case | str) -> Case:
     return store.load_case(case_file(case))
 
 
 def index_dir() -> Path:
     """Where the derived index for the current CALM_HOME lives (inside CALM_CACHE)."""
-    return index._index_dir()
+    return index.index_dir()

@@ -116,22 +116,60 @@ def test_target_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="needs a user permissions apply to"
-)
-def test_read_only_folder_keeps_old_file(tmp_path: Path) -> None:
-    folder = tmp_path / "followups"
-    folder.mkdir()
-    target = folder / "reminder.ics"
-    target.write_bytes(b"old")
-    folder.chmod(0o555)
+_READ_ONLY_WRITE = """
+import os
+import sys
+from pathlib import Path
+from calmcli.errors import CalmError
+from calmcli.files.atomic import atomic_write
+if os.geteuid() == 0:  # root writes anywhere: become `nobody` (after Python has started)
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+try:
+    atomic_write(Path(sys.argv[1]), b"new")
+except CalmError as exc:
+    print(exc.message)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_read_only_folder_keeps_old_file() -> None:
+    """A folder the user may not write to. Root may write anywhere, so the write runs in a child
+    process which, when it runs as root (CI, containers), first drops to the `nobody` user."""
+    import subprocess
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="calm-ro-", dir="/tmp"))
     try:
-        with pytest.raises(CalmError, match="could not write .*Permission denied"):
-            atomic_write(target, b"new")
+        base.chmod(0o755)
+        folder = base / "followups"
+        folder.mkdir()
+        target = folder / "reminder.ics"
+        target.write_bytes(b"old")
+        folder.chmod(0o555)
+        src = Path(__file__).resolve().parents[1] / "src"
+        done = subprocess.run(
+            [sys.executable, "-c", _READ_ONLY_WRITE, str(target)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(src)},
+            cwd="/",
+            check=False,
+        )
+        assert done.returncode == 3, done.stderr
+        assert re.search("could not write .*Permission denied", done.stdout), done.stdout
+        assert target.read_bytes() == b"old"
+        assert leftovers(folder) == []
     finally:
         folder.chmod(0o755)
-    assert target.read_bytes() == b"old"
-    assert leftovers(folder) == []
+        import shutil
+
+        shutil.rmtree(base)
 
 
 def test_unencodable_text_is_an_error_and_writes_nothing(tmp_path: Path) -> None:

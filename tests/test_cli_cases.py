@@ -20,7 +20,7 @@ from typer.testing import CliRunner, Result
 
 from calmcli.cli.app import app
 from calmcli.clock import dates
-from calmcli.store import cases as store
+from calmcli.domain.case import Case
 from casefactory import case_file, make_case, reload, reminder_file
 
 NOW = "2026-11-18T10:00:00+00:00"
@@ -39,15 +39,15 @@ def calm(*args: str) -> Result:
     return result
 
 
-def short(customer: str, created: str, due: str | None, **kw: object) -> store.Case:
+def short(customer: str, created: str, due: str | None, **kw: object) -> Case:
     """A case with short fields, so the due table fits on one line per case."""
-    fields: dict[str, object] = {"job": "bath", "phone": "0770 111", "planned": "Regrout"}
+    fields: dict[str, object] = {"job": "bath", "phone": "0770 111", "offer": "Regrout"}
     fields.update(kw)
     return make_case(customer, created=created, due=due, **fields)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def board() -> dict[str, store.Case]:
+def board() -> dict[str, Case]:
     return {
         "lee": short("Lee Park", "2026-11-05T09:00", "2026-11-15T14:00"),  # overdue 3 days
         "dana": short("Dana Fox", "2026-11-10T09:00", "2026-11-17T09:00"),  # overdue 1 day
@@ -85,7 +85,7 @@ def event(path: Path) -> icalendar.Event:
     return only
 
 
-def snapshot(case: store.Case) -> tuple[bytes, bytes | None]:
+def snapshot(case: Case) -> tuple[bytes, bytes | None]:
     ics = reminder_file(case)
     return case_file(case).read_bytes(), ics.read_bytes() if ics.exists() else None
 
@@ -93,7 +93,7 @@ def snapshot(case: store.Case) -> tuple[bytes, bytes | None]:
 # -- calm followup -----------------------------------------------------------------------------
 
 
-def test_followup_lists_overdue_and_today_soonest_first(board: dict[str, store.Case]) -> None:
+def test_followup_lists_overdue_and_today_soonest_first(board: dict[str, Case]) -> None:
     result = calm("followup")
     assert result.exit_code == 0
     assert result.stderr == ""
@@ -111,7 +111,7 @@ def test_followup_lists_overdue_and_today_soonest_first(board: dict[str, store.C
         assert absent not in out
 
 
-def test_followup_within_adds_upcoming(board: dict[str, store.Case]) -> None:
+def test_followup_within_adds_upcoming(board: dict[str, Case]) -> None:
     week = calm("followup", "--within", "7d")
     assert week.exit_code == 0
     for name in ("Lee Park", "Dana Fox", "Sam Ortiz", "Pat Jones"):
@@ -125,7 +125,7 @@ def test_followup_within_adds_upcoming(board: dict[str, store.Case]) -> None:
     assert "Max Bell" in month.stdout and "Uma Hale" not in month.stdout
 
 
-def test_followup_all_lists_every_open_case(board: dict[str, store.Case]) -> None:
+def test_followup_all_lists_every_open_case(board: dict[str, Case]) -> None:
     result = calm("followup", "--all")
     assert result.exit_code == 0
     for name in ("Lee Park", "Dana Fox", "Sam Ortiz", "Pat Jones", "Max Bell", "Uma Hale"):
@@ -159,20 +159,22 @@ def test_followup_within_refuses_what_it_cannot_read(span: str) -> None:
     assert result.stdout == ""
 
 
-def _json_item(case: store.Case, state: str, days: int) -> dict[str, object]:
+def _json_item(case: Case, state: str, days: int) -> dict[str, object]:
     return {
         "id": case.id,
         "customer": case.customer,
         "phone": "0770 111",
         "job": "bath",
-        "planned": "Regrout",
+        "planned": "Offer: Regrout",
+        "offer": "Regrout",
+        "agreed": None,
         "due": dates.to_iso(case.followup_due) if case.followup_due else None,
         "state": state,
         "days_overdue": days,
     }
 
 
-def test_followup_json_gives_exact_fields_and_states(board: dict[str, store.Case]) -> None:
+def test_followup_json_gives_exact_fields_and_states(board: dict[str, Case]) -> None:
     result = calm("followup", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == [
@@ -200,7 +202,7 @@ def test_followup_json_with_nothing_due_is_an_empty_list() -> None:
 NUDGE = "3 check-ins due: Lee Park (overdue 3 days), Dana Fox (overdue 1 day), Sam Ortiz\n"
 
 
-def test_check_prints_one_line_and_exits_1_when_due(board: dict[str, store.Case]) -> None:
+def test_check_prints_one_line_and_exits_1_when_due(board: dict[str, Case]) -> None:
     result = calm("followup", "--check")
     assert result.exit_code == 1
     assert result.stdout == NUDGE
@@ -234,7 +236,7 @@ HEAVY = re.compile(r"\|\s*(typer|rich|click|questionary|yaml|icalendar)(\.|\s*$)
 
 
 def test_fast_check_matches_the_full_command_and_loads_nothing_heavy_when_warm(
-    board: dict[str, store.Case],
+    board: dict[str, Case],
 ) -> None:
     full = calm("followup", "--check")
     cold = run_check()
@@ -246,7 +248,7 @@ def test_fast_check_matches_the_full_command_and_loads_nothing_heavy_when_warm(
     assert "Traceback" not in warm.stderr
 
 
-def test_fast_check_after_a_change_and_with_nothing_due(board: dict[str, store.Case]) -> None:
+def test_fast_check_after_a_change_and_with_nothing_due(board: dict[str, Case]) -> None:
     assert run_check().returncode == 1
     for key in ("lee", "dana", "sam"):
         assert calm("followup", "snooze", board[key].id, "--until", "+3d").exit_code == 0
@@ -297,7 +299,7 @@ def _one_warning_naming(stderr: str, path: Path) -> None:
 
 @pytest.mark.parametrize("kind", sorted(CORRUPT))
 def test_a_corrupt_case_file_is_skipped_with_one_warning(
-    board: dict[str, store.Case], calm_home: Path, kind: str
+    board: dict[str, Case], calm_home: Path, kind: str
 ) -> None:
     bad = CORRUPT[kind](calm_home / "cases")
     for _ in range(2):  # cold, then with the index warm: the warning stays
@@ -336,7 +338,7 @@ def test_a_corrupt_case_file_does_not_make_check_report_due(calm_home: Path, kin
 # -- calm followup done ------------------------------------------------------------------------
 
 
-def test_done_satisfied_closes_the_case(board: dict[str, store.Case]) -> None:
+def test_done_satisfied_closes_the_case(board: dict[str, Case]) -> None:
     dana = board["dana"]
     assert reminder_file(dana).is_file()
     result = calm(
@@ -387,7 +389,7 @@ def test_done_satisfied_closes_the_case(board: dict[str, store.Case]) -> None:
     ids=["partly-default", "next-fri", "satisfied-but-next", "not-reached"],
 )
 def test_done_without_closing_schedules_the_next_check_in(
-    board: dict[str, store.Case], flags: list[str], expected: str, shown: str
+    board: dict[str, Case], flags: list[str], expected: str, shown: str
 ) -> None:
     dana = board["dana"]
     before = event(reminder_file(dana))
@@ -416,7 +418,7 @@ def test_done_without_closing_schedules_the_next_check_in(
 
 
 def test_done_with_close_and_next_is_refused_and_changes_nothing(
-    board: dict[str, store.Case],
+    board: dict[str, Case],
 ) -> None:
     dana = board["dana"]
     before = snapshot(dana)
@@ -426,7 +428,7 @@ def test_done_with_close_and_next_is_refused_and_changes_nothing(
     assert snapshot(dana) == before
 
 
-def test_done_on_a_closed_case_is_refused(board: dict[str, store.Case]) -> None:
+def test_done_on_a_closed_case_is_refused(board: dict[str, Case]) -> None:
     olga = board["olga"]
     before = snapshot(olga)
     result = calm("followup", "done", olga.id, "--no-input", "--reached", "--close")
@@ -444,7 +446,7 @@ def test_done_on_a_closed_case_is_refused(board: dict[str, store.Case]) -> None:
     ],
 )
 def test_done_with_bad_input_is_refused_and_changes_nothing(
-    board: dict[str, store.Case], flags: list[str], said: str
+    board: dict[str, Case], flags: list[str], said: str
 ) -> None:
     dana = board["dana"]
     before = snapshot(dana)
@@ -458,7 +460,7 @@ def test_done_with_bad_input_is_refused_and_changes_nothing(
 # -- calm followup snooze ----------------------------------------------------------------------
 
 
-def test_snooze_moves_the_check_in_and_the_reminder(board: dict[str, store.Case]) -> None:
+def test_snooze_moves_the_check_in_and_the_reminder(board: dict[str, Case]) -> None:
     dana = board["dana"]
     before = event(reminder_file(dana))
     result = calm("followup", "snooze", "Dana Fox", "--until", "+3d")
@@ -491,7 +493,7 @@ def test_snooze_moves_the_check_in_and_the_reminder(board: dict[str, store.Case]
     ],
 )
 def test_snooze_to_a_bad_time_is_refused_and_changes_nothing(
-    board: dict[str, store.Case], until: str, said: str | None
+    board: dict[str, Case], until: str, said: str | None
 ) -> None:
     dana = board["dana"]
     before = snapshot(dana)
@@ -509,7 +511,7 @@ def test_snooze_to_a_bad_time_is_refused_and_changes_nothing(
     assert snapshot(dana) == before
 
 
-def test_snooze_a_closed_case_is_refused(board: dict[str, store.Case]) -> None:
+def test_snooze_a_closed_case_is_refused(board: dict[str, Case]) -> None:
     before = snapshot(board["olga"])
     result = calm("followup", "snooze", board["olga"].id, "--until", "fri")
     assert result.exit_code == 2
@@ -520,7 +522,7 @@ def test_snooze_a_closed_case_is_refused(board: dict[str, store.Case]) -> None:
 # -- calm log ----------------------------------------------------------------------------------
 
 
-def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, store.Case]) -> None:
+def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, Case]) -> None:
     dana = board["dana"]
     before = event(reminder_file(dana))
     result = calm(
@@ -540,7 +542,7 @@ def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, store.Ca
         ],
         "notes": "She wants grey, not white.",
     }
-    assert case.planned == "Agreed: Regrout"
+    assert case.agreed == "Regrout"
     assert case.status == "open"
     assert dates.to_iso(case.followup_due) == "2026-11-22T09:00:00+00:00"  # type: ignore[arg-type]
     assert case.history[-1] == {
@@ -561,7 +563,7 @@ def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, store.Ca
     [["--action", "Regrout edge @ yesterday"], ["--action", "@ fri"], ["--next", "31/02"]],
 )
 def test_log_with_bad_input_is_refused_and_changes_nothing(
-    board: dict[str, store.Case], flags: list[str]
+    board: dict[str, Case], flags: list[str]
 ) -> None:
     dana = board["dana"]
     before = snapshot(dana)
@@ -580,7 +582,7 @@ def listed(*flags: str) -> list[str]:
     return [r["id"] for r in json.loads(result.stdout)]
 
 
-def test_list_json_is_every_case_newest_first(board: dict[str, store.Case]) -> None:
+def test_list_json_is_every_case_newest_first(board: dict[str, Case]) -> None:
     b = board
     assert listed() == [b[k].id for k in
                         ("pat", "sam", "uma", "quinn", "dana", "lee", "olga", "max")]  # fmt: skip
@@ -593,12 +595,12 @@ def test_list_json_is_every_case_newest_first(board: dict[str, store.Case]) -> N
         "status": "open",
         "due": "2026-11-17T09:00:00+00:00",
         "created": "2026-11-10T09:00:00+00:00",
-        "planned": "Regrout",
+        "planned": "Offer: Regrout",
         "tree": "default",
     }
 
 
-def test_list_filters(board: dict[str, store.Case]) -> None:
+def test_list_filters(board: dict[str, Case]) -> None:
     b = board
     assert listed("--open") == [b[k].id for k in ("pat", "sam", "uma", "dana", "lee", "max")]
     assert listed("--closed") == [b["quinn"].id, b["olga"].id]
@@ -611,7 +613,7 @@ def test_list_filters(board: dict[str, store.Case]) -> None:
     assert listed("--customer", "nobody") == []
 
 
-def test_list_table_shows_cases(board: dict[str, store.Case]) -> None:
+def test_list_table_shows_cases(board: dict[str, Case]) -> None:
     result = calm("list", "--open")
     assert result.exit_code == 0
     assert "next check-in" in result.stdout
@@ -623,7 +625,7 @@ def test_list_table_shows_cases(board: dict[str, store.Case]) -> None:
 @pytest.mark.parametrize(
     "flags", [["--open", "--closed"], ["--since", "last week"], ["--since", "31/02"]]
 )
-def test_list_refuses_bad_filters(board: dict[str, store.Case], flags: list[str]) -> None:
+def test_list_refuses_bad_filters(board: dict[str, Case], flags: list[str]) -> None:
     result = calm("list", *flags)
     assert result.exit_code == 2
     assert result.stderr.startswith("calm: ")
@@ -639,7 +641,7 @@ def test_list_newest_first_across_the_clocks_going_back() -> None:
 # -- calm show and calm export -----------------------------------------------------------------
 
 
-def test_show_has_the_plan_status_check_ins_and_history(board: dict[str, store.Case]) -> None:
+def test_show_has_the_plan_status_check_ins_and_history(board: dict[str, Case]) -> None:
     dana = board["dana"]
     done = calm(
         "followup", "done", dana.id, "--no-input", "--reached",
@@ -660,14 +662,14 @@ def test_show_has_the_plan_status_check_ins_and_history(board: dict[str, store.C
     assert "Wed 18 Nov 10:00" in line_with(history, "checked_in")[1]
 
 
-def test_show_a_closed_case(board: dict[str, store.Case]) -> None:
+def test_show_a_closed_case(board: dict[str, Case]) -> None:
     result = calm("show", board["olga"].id)
     assert result.exit_code == 0
     assert "Status: closed" in result.stdout
     assert "next check-in" not in result.stdout
 
 
-def test_export_json_is_the_case_file(board: dict[str, store.Case]) -> None:
+def test_export_json_is_the_case_file(board: dict[str, Case]) -> None:
     dana = board["dana"]
     calm("followup", "snooze", dana.id, "--until", "fri")
     result = calm("export", dana.id, "--format", "json")
@@ -675,7 +677,7 @@ def test_export_json_is_the_case_file(board: dict[str, store.Case]) -> None:
     assert json.loads(result.stdout) == yaml.safe_load(case_file(dana).read_text(encoding="utf-8"))
 
 
-def test_export_ics_is_the_reminder(board: dict[str, store.Case]) -> None:
+def test_export_ics_is_the_reminder(board: dict[str, Case]) -> None:
     dana = board["dana"]
     result = calm("export", dana.id, "--format", "ics")
     assert result.exit_code == 0
@@ -687,13 +689,13 @@ def test_export_ics_is_the_reminder(board: dict[str, store.Case]) -> None:
     assert "Dana Fox" in str(exported["SUMMARY"])
 
 
-def test_export_ics_of_a_closed_case_is_refused(board: dict[str, store.Case]) -> None:
+def test_export_ics_of_a_closed_case_is_refused(board: dict[str, Case]) -> None:
     result = calm("export", board["olga"].id, "--format", "ics")
     assert result.exit_code == 2
     assert result.stdout == ""
 
 
-def test_export_md_has_status_and_history(board: dict[str, store.Case]) -> None:
+def test_export_md_has_status_and_history(board: dict[str, Case]) -> None:
     dana = board["dana"]
     calm("followup", "snooze", dana.id, "--until", "fri")
     result = calm("export", dana.id)
@@ -708,7 +710,7 @@ def test_export_md_has_status_and_history(board: dict[str, store.Case]) -> None:
     assert snoozed.startswith("- Wed 18 Nov 10:00 snoozed")
 
 
-def test_export_refuses_an_unknown_format(board: dict[str, store.Case]) -> None:
+def test_export_refuses_an_unknown_format(board: dict[str, Case]) -> None:
     result = calm("export", board["dana"].id, "--format", "pdf")
     assert result.exit_code == 2
     assert "pdf" in result.stderr
@@ -723,7 +725,7 @@ def exported_id(ref: str) -> str:
     return str(json.loads(result.stdout)["id"])
 
 
-def test_a_case_is_found_by_id_prefix_or_name(board: dict[str, store.Case]) -> None:
+def test_a_case_is_found_by_id_prefix_or_name(board: dict[str, Case]) -> None:
     dana = board["dana"]
     assert exported_id(dana.id) == dana.id
     assert exported_id("2026-11-10") == dana.id  # unique start of the id
@@ -734,7 +736,7 @@ def test_a_case_is_found_by_id_prefix_or_name(board: dict[str, store.Case]) -> N
     assert exported_id("ortiz") == board["sam"].id  # part of a name
 
 
-def test_an_ambiguous_name_lists_the_candidates(board: dict[str, store.Case]) -> None:
+def test_an_ambiguous_name_lists_the_candidates(board: dict[str, Case]) -> None:
     first = short("Ann Lee", "2026-11-01T09:00", "2026-11-19T09:00")
     second = short("Ann Lee", "2026-11-11T09:00", None, status="closed")
     for args in (["show", "ann lee"], ["followup", "done", "Ann Lee", "--no-input", "--close"],
@@ -746,7 +748,7 @@ def test_an_ambiguous_name_lists_the_candidates(board: dict[str, store.Case]) ->
     assert reload(first).history == first.history
 
 
-def test_an_ambiguous_id_prefix_lists_the_candidates(board: dict[str, store.Case]) -> None:
+def test_an_ambiguous_id_prefix_lists_the_candidates(board: dict[str, Case]) -> None:
     result = calm("show", "2026-11-1")
     assert result.exit_code == 2
     for key in ("dana", "quinn", "uma", "sam", "pat"):
@@ -754,7 +756,7 @@ def test_an_ambiguous_id_prefix_lists_the_candidates(board: dict[str, store.Case
     assert board["lee"].id not in result.stderr
 
 
-def test_an_unknown_case_suggests_close_matches(board: dict[str, store.Case]) -> None:
+def test_an_unknown_case_suggests_close_matches(board: dict[str, Case]) -> None:
     result = calm("show", "Dana Fax")
     assert result.exit_code == 2
     assert "no case matches 'Dana Fax'" in result.stderr

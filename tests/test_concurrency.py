@@ -1,7 +1,7 @@
 """Several calm processes changing cases at once: no lost update, no torn file, no temp files.
 
 Each worker is a fresh interpreter ('spawn') given its own CALM_HOME/CALM_CACHE environment,
-as separate `calm` commands would be. Every change goes through `caseops.update`.
+as separate `calm` commands would be. Every change goes through `save.update`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any
 import icalendar
 import pytest
 
-from calmcli.casebook import update as caseops
+from calmcli.casebook import save
 from calmcli.clock import dates
-from calmcli.store import cases as store
+from calmcli.domain.case import Case
+from calmcli.store import locks
 from casefactory import make_case, reload, reminder_file
 
 NOW = "2026-11-18T10:00:00+00:00"
@@ -37,20 +38,27 @@ def _tag_worker(env: dict[str, str], case_id: str, worker: int, updates: int, st
     start.wait(timeout=60)  # all workers begin together, so the updates really overlap
     for i in range(updates):
         tag = f"w{worker}-{i}"
-        caseops.update(case_id, lambda c, tag=tag: c.add_event("touched", at, tag=tag))
+        save.update(case_id, lambda c, tag=tag: c.add_event("touched", at, tag=tag))
 
 
-def _slow_holder(env: dict[str, str], case_id: str, inside: Any, hold: float) -> None:
-    """A calm update that keeps the case busy for `hold` seconds after signalling it has begun."""
+def _slow_holder(
+    env: dict[str, str], case_id: str, inside: Any, hold: float, release: Any = None
+) -> None:
+    """A calm update that keeps the case busy after signalling it has begun: until `release`
+    is set when one is given (then the test decides, whatever the machine's load), else for
+    `hold` seconds."""
     _use_env(env)
     at = dates.local_now()
 
-    def change(case: store.Case) -> None:
+    def change(case: Case) -> None:
         inside.set()
-        time.sleep(hold)
+        if release is not None:
+            release.wait(timeout=60)
+        else:
+            time.sleep(hold)
         case.add_event("touched", at, tag="holder")
 
-    caseops.update(case_id, change)
+    save.update(case_id, change)
 
 
 def env_now() -> dict[str, str]:
@@ -87,11 +95,11 @@ def stray_files(calm_home: Path) -> list[str]:
     )
 
 
-def tags(case: store.Case) -> list[str]:
+def tags(case: Case) -> list[str]:
     return [e["tag"] for e in case.history if e.get("event") == "touched"]
 
 
-def sequence(case: store.Case) -> int:
+def sequence(case: Case) -> int:
     calendar = icalendar.Calendar.from_ical(reminder_file(case).read_bytes())
     [event] = list(calendar.walk("VEVENT"))
     return int(event["SEQUENCE"])
@@ -116,7 +124,8 @@ def test_many_processes_updating_one_case_lose_nothing(calm_home: Path) -> None:
     assert final.followup_due == dates.from_iso("2026-11-20T09:00")
     assert sequence(final) == len(final.history)
     assert stray_files(calm_home) == []
-    assert sorted(p.name for p in (calm_home / "cases").iterdir()) == [f"{case.id}.yaml"]
+    in_cases = sorted(p.name for p in (calm_home / "cases").iterdir())
+    assert in_cases == [f"{case.id}.md", f"{case.id}.yaml"]
 
 
 def test_processes_updating_different_cases_at_once(calm_home: Path) -> None:
@@ -138,45 +147,65 @@ def test_processes_updating_different_cases_at_once(calm_home: Path) -> None:
 
 
 def test_a_busy_case_calls_on_wait_then_succeeds(calm_home: Path) -> None:
+    """The waiter is told after about a second, keeps waiting while the holder holds on (here
+    until the waiter has been told twice), then applies its change to the holder's result."""
     case = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-20T09:00")
     ctx = multiprocessing.get_context("spawn")
-    inside = ctx.Event()
-    holder = ctx.Process(target=_slow_holder, args=(env_now(), case.id, inside, 1.8))
+    inside, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_slow_holder, args=(env_now(), case.id, inside, 0, release))
     holder.start()
+    waits: list[float] = []
+    start = 0.0
+
+    def told() -> None:
+        waits.append(time.monotonic() - start)
+        if len(waits) == 2:
+            release.set()
+
     try:
         assert inside.wait(timeout=30), "the other process never got the case"
-        waits: list[float] = []
         start = time.monotonic()
-        updated = caseops.update(
+        updated = save.update(
             case.id,
             lambda c: c.add_event("touched", dates.local_now(), tag="waiter"),
-            on_wait=lambda: waits.append(time.monotonic() - start),
+            on_wait=told,
         )
-        elapsed = time.monotonic() - start
     finally:
+        release.set()
         holder.join(timeout=30)
     assert holder.exitcode == 0
-    assert waits, "on_wait was never called while the case was busy"
-    assert waits[0] >= 0.9  # the user is told only after about a second of waiting
-    assert elapsed >= 1.5
+    assert len(waits) == 2, "the waiter gave up or was never told the case was busy"
+    assert waits[0] >= locks.PATIENCE  # the user is told only after about a second of waiting
+    assert waits[1] - waits[0] >= locks.PATIENCE  # and then once a second, not in a burst
     assert tags(updated) == ["holder", "waiter"]  # applied to the holder's result, not lost
     assert tags(reload(case)) == ["holder", "waiter"]
 
 
-def test_busy_message_from_the_command_line(calm_home: Path) -> None:
+def test_busy_message_from_the_command_line(
+    calm_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
+    from calmcli.cli import output
     from calmcli.cli.app import app
 
     case = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-17T09:00")
     ctx = multiprocessing.get_context("spawn")
-    inside = ctx.Event()
-    holder = ctx.Process(target=_slow_holder, args=(env_now(), case.id, inside, 1.5))
+    inside, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_slow_holder, args=(env_now(), case.id, inside, 0, release))
+    real_busy = output.busy
+
+    def busy_then_release() -> None:  # the holder lets go once the user has been told
+        real_busy()
+        release.set()
+
+    monkeypatch.setattr(output, "busy", busy_then_release)
     holder.start()
     try:
         assert inside.wait(timeout=30)
         result = CliRunner().invoke(app, ["followup", "snooze", case.id, "--until", "fri"])
     finally:
+        release.set()
         holder.join(timeout=30)
     assert result.exit_code == 0, result.output
     assert "busy" in result.stderr and "retrying" in result.stderr
@@ -200,7 +229,7 @@ def test_the_same_home_through_a_symlink_shares_the_lock(
     try:
         assert inside.wait(timeout=30)
         monkeypatch.setenv("CALM_HOME", str(link))
-        caseops.update(case.id, lambda c: c.add_event("touched", dates.local_now(), tag="waiter"))
+        save.update(case.id, lambda c: c.add_event("touched", dates.local_now(), tag="waiter"))
     finally:
         holder.join(timeout=30)
     assert holder.exitcode == 0

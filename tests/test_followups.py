@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calmcli.domain.followups import Due, classify, nudge, select
-from calmcli.store.index import Row
+from calmcli.domain.summary import CaseSummary
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=LONDON)
 
 
-def row(customer: str, due: str = "", *, status: str = "open", case_id: str = "") -> Row:
+def row(customer: str, due: str = "", *, status: str = "open", case_id: str = "") -> CaseSummary:
     slug = customer.lower().replace(" ", "-") or "customer"
-    return Row(
+    return CaseSummary(
         id=case_id or f"2026-11-01-{slug}",
         customer=customer,
         phone="07700 900123",
@@ -27,7 +27,8 @@ def row(customer: str, due: str = "", *, status: str = "open", case_id: str = ""
         status=status,
         due=due,
         created="2026-11-01T09:00:00+00:00",
-        planned="Offer: Regrout",
+        offer="Regrout",
+        agreed="",
         tree="default",
         file=f"{case_id or '2026-11-01-' + slug}.yaml",
     )
@@ -112,7 +113,7 @@ def test_overdue_across_the_clocks_going_back() -> None:
 
 
 @pytest.fixture
-def board() -> list[Row]:
+def board() -> list[CaseSummary]:
     return [
         row("Pat", "2026-11-20T09:00:00+00:00"),  # upcoming, in 2 days
         row("Sam", "2026-11-18T08:00:00+00:00"),  # today, hour passed
@@ -129,7 +130,7 @@ def names(items: list[Due]) -> list[str]:
     return [d.row.customer for d in items]
 
 
-def test_select_lists_overdue_and_today_soonest_first(board: list[Row]) -> None:
+def test_select_lists_overdue_and_today_soonest_first(board: list[CaseSummary]) -> None:
     items = select(board, NOW)
     assert names(items) == ["Lee", "Dana", "Sam", "Kim"]
     assert [(d.state, d.days_overdue) for d in items] == [
@@ -140,7 +141,7 @@ def test_select_lists_overdue_and_today_soonest_first(board: list[Row]) -> None:
     ]
 
 
-def test_select_within_adds_upcoming_up_to_the_horizon(board: list[Row]) -> None:
+def test_select_within_adds_upcoming_up_to_the_horizon(board: list[CaseSummary]) -> None:
     assert names(select(board, NOW, within=timedelta(days=7))) == [
         "Lee", "Dana", "Sam", "Kim", "Pat",
     ]  # fmt: skip
@@ -159,13 +160,13 @@ def test_select_within_includes_the_exact_horizon() -> None:
     assert names(select(rows, NOW, within=timedelta(days=7))) == ["Edge"]
 
 
-def test_select_every_lists_all_open_cases_unscheduled_last(board: list[Row]) -> None:
+def test_select_every_lists_all_open_cases_unscheduled_last(board: list[CaseSummary]) -> None:
     items = select(board, NOW, every=True)
     assert names(items) == ["Lee", "Dana", "Sam", "Kim", "Pat", "Max", "Uma"]
     assert items[-1].state == "unscheduled"
 
 
-def test_select_never_lists_closed_cases(board: list[Row]) -> None:
+def test_select_never_lists_closed_cases(board: list[CaseSummary]) -> None:
     for kwargs in ({}, {"within": timedelta(days=365)}, {"every": True}):
         assert "Olga" not in names(select(board, NOW, **kwargs))  # type: ignore[arg-type]
 
@@ -214,7 +215,7 @@ def test_nudge_singular_and_plural() -> None:
     )
 
 
-def test_nudge_counts_only_due_items_when_upcoming_are_listed(board: list[Row]) -> None:
+def test_nudge_counts_only_due_items_when_upcoming_are_listed(board: list[CaseSummary]) -> None:
     items = select(board, NOW, every=True)
     assert nudge(items) == (
         "4 check-ins due: Lee (overdue 3 days), Dana (overdue 1 day), Sam, and 1 more"

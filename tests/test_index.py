@@ -11,13 +11,16 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from calmcli.casebook import update as caseops
+from calmcli.casebook import save
 from calmcli.cli.app import app
 from calmcli.clock import dates
+from calmcli.domain import lifecycle
+from calmcli.domain.case import Case
 from calmcli.errors import BadInput
 from calmcli.files import paths
 from calmcli.store import cases as store
@@ -33,7 +36,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cases() -> dict[str, store.Case]:
+def cases() -> dict[str, Case]:
     return {
         "dana": make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-17T09:00"),
         "sam": make_case("Sam Ortiz", created="2026-11-16T09:00", due="2026-11-18T08:00"),
@@ -86,27 +89,26 @@ def edit_in_place(path: Path, old: str, new: str) -> None:
 
 
 def test_index_lives_in_calm_cache_not_calm_home(
-    cases: dict[str, store.Case], calm_home: Path, tmp_path: Path
+    cases: dict[str, Case], calm_home: Path, tmp_path: Path
 ) -> None:
     index.open_rows()
     index.refresh()
     cache = tmp_path / "calm-cache"
-    cached = [p for p in cache.rglob("*") if p.is_file()]
+    cached = [p for p in cache.rglob("index.sqlite3") if p.is_file()]
     assert cached, "the index was not written to CALM_CACHE"
     for p in cached:
-        json.loads(p.read_text(encoding="utf-8"))  # the index files are JSON
+        assert p.read_bytes().startswith(b"SQLite format 3\x00")
     in_home = sorted(
         p.relative_to(calm_home).as_posix() for p in calm_home.rglob("*") if p.is_file()
     )
     assert in_home == sorted(
         [f"cases/{c.id}.yaml" for c in cases.values()]
+        + [f"cases/{c.id}.md" for c in cases.values()]
         + [f"followups/{c.id}.ics" for c in cases.values() if c.status == "open"]
     )
 
 
-def test_deleting_the_cache_gives_the_same_listing(
-    cases: dict[str, store.Case], tmp_path: Path
-) -> None:
+def test_deleting_the_cache_gives_the_same_listing(cases: dict[str, Case], tmp_path: Path) -> None:
     first_open, first_all = index.open_rows(), index.refresh()
     assert {r.customer for r in first_open.rows} == {"Dana Fox", "Sam Ortiz", "Pat Jones"}
     shutil.rmtree(tmp_path / "calm-cache")
@@ -122,7 +124,7 @@ def test_deleting_the_cache_gives_the_same_listing(
 
 
 def test_each_home_has_its_own_index_in_a_shared_cache(
-    cases: dict[str, store.Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cases: dict[str, Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert len(index.open_rows().rows) == 3
     monkeypatch.setenv("CALM_HOME", str(tmp_path / "other-home"))
@@ -145,7 +147,7 @@ def test_each_home_has_its_own_index_in_a_shared_cache(
     ids=["same-size", "different-size"],
 )
 def test_a_hand_edit_in_place_to_an_open_case_is_noticed(
-    cases: dict[str, store.Case], old: str, new: str
+    cases: dict[str, Case], old: str, new: str
 ) -> None:
     dana = cases["dana"]
     assert open_view()[dana.id] == "2026-11-17T09:00:00+00:00"
@@ -160,7 +162,7 @@ def test_a_hand_edit_in_place_to_an_open_case_is_noticed(
     assert_index_matches_files()
 
 
-def test_closing_an_open_case_by_hand_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_closing_an_open_case_by_hand_is_noticed(cases: dict[str, Case]) -> None:
     assert cases["sam"].id in open_view()
     edit_in_place(case_file(cases["sam"]), "status: open", "status: closed")
     assert cases["sam"].id not in open_view()
@@ -168,7 +170,7 @@ def test_closing_an_open_case_by_hand_is_noticed(cases: dict[str, store.Case]) -
 
 
 def test_breaking_an_open_case_by_hand_is_noticed_with_a_warning(
-    cases: dict[str, store.Case],
+    cases: dict[str, Case],
 ) -> None:
     assert cases["sam"].id in open_view()
     edit_in_place(case_file(cases["sam"]), "status: open", "status: [oops")
@@ -182,7 +184,7 @@ def test_breaking_an_open_case_by_hand_is_noticed_with_a_warning(
     assert again.warnings == listing.warnings
 
 
-def test_fixing_a_broken_case_file_in_place_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_fixing_a_broken_case_file_in_place_is_noticed(cases: dict[str, Case]) -> None:
     path = case_file(cases["sam"])
     good = path.read_text(encoding="utf-8")
     edit_in_place(path, "status: open", "status: [oops")
@@ -196,7 +198,7 @@ def test_fixing_a_broken_case_file_in_place_is_noticed(cases: dict[str, store.Ca
 
 
 def test_reopening_a_closed_case_by_hand_is_noticed_by_the_next_full_check(
-    cases: dict[str, store.Case],
+    cases: dict[str, Case],
 ) -> None:
     """By design the daily fast path stats only open and broken cases (stat'ing every closed
     case would cost 100k-case homes their speed); `calm list` checks every file, and after it
@@ -211,14 +213,14 @@ def test_reopening_a_closed_case_by_hand_is_noticed_by_the_next_full_check(
     assert olga.id in open_view()
 
 
-def test_a_new_case_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_a_new_case_is_noticed(cases: dict[str, Case]) -> None:
     assert len(open_view()) == 3
     kim = make_case("Kim Lo", created="2026-11-18T09:00", due="2026-11-18T15:00")
     assert open_view()[kim.id] == "2026-11-18T15:00:00+00:00"
     assert_index_matches_files()
 
 
-def test_a_deleted_case_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_a_deleted_case_is_noticed(cases: dict[str, Case]) -> None:
     assert cases["dana"].id in open_view()
     case_file(cases["dana"]).unlink()
     assert cases["dana"].id not in open_view()
@@ -226,7 +228,7 @@ def test_a_deleted_case_is_noticed(cases: dict[str, store.Case]) -> None:
     assert_index_matches_files()
 
 
-def test_a_case_renamed_out_of_the_way_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_a_case_renamed_out_of_the_way_is_noticed(cases: dict[str, Case]) -> None:
     assert cases["dana"].id in open_view()
     path = case_file(cases["dana"])
     path.rename(path.with_name(path.name + ".bak"))
@@ -236,7 +238,7 @@ def test_a_case_renamed_out_of_the_way_is_noticed(cases: dict[str, store.Case]) 
     assert_index_matches_files()
 
 
-def test_a_case_renamed_to_another_yaml_name_is_noticed(cases: dict[str, store.Case]) -> None:
+def test_a_case_renamed_to_another_yaml_name_is_noticed(cases: dict[str, Case]) -> None:
     assert cases["dana"].id in open_view()
     path = case_file(cases["dana"])
     moved = path.with_name("dana-copy.yaml")
@@ -254,8 +256,9 @@ def test_a_case_renamed_to_another_yaml_name_is_noticed(cases: dict[str, store.C
 
 
 def test_a_warm_run_reparses_nothing_and_one_change_reparses_one(
-    cases: dict[str, store.Case],
+    cases: dict[str, Case],
 ) -> None:
+    shutil.rmtree(index_dir())  # cold: the after-save step had already indexed every case
     first = index.open_rows()
     assert first.rebuilt == len(cases)
     second = index.open_rows()
@@ -266,21 +269,29 @@ def test_a_warm_run_reparses_nothing_and_one_change_reparses_one(
     assert closed and index.refresh().rebuilt == len(closed)
     assert index.refresh().rebuilt == 0
 
-    caseops.update(cases["dana"].id, lambda c: c.add_event("note", c.created, text="hi"))
+    # A change made by calm writes its index row as it saves: nothing to parse again.
+    save.update(cases["dana"].id, lambda c: lifecycle.snooze(c, c.created, c.created))
+    after = index.refresh()
+    assert after.rebuilt == 0
+    assert {r.id: r.due for r in after.rows}[cases["dana"].id] == cases["dana"].created.isoformat()
+    # A change that arrives another way (a sync, another machine) is parsed again, once.
+    case = reload(cases["dana"])
+    case.add_event("note", case.created, text="hi")
+    store.save_case(case)
     changed = index.refresh()
     assert changed.rebuilt == 1
+    assert changed.changed == (case_file(case).name,)
     assert index.refresh().rebuilt == 0
     assert index.open_rows().rebuilt == 0
 
 
 def test_one_change_seen_first_by_the_open_listing_reparses_one(
-    cases: dict[str, store.Case],
+    cases: dict[str, Case],
 ) -> None:
     index.open_rows()
-    caseops.update(
-        cases["pat"].id,
-        lambda c: caseops.snooze(c, c.created, dates.from_iso("2026-11-19T09:00")),
-    )
+    case = reload(cases["pat"])  # changed on another machine: the case file arrives by sync
+    lifecycle.snooze(case, case.created, dates.from_iso("2026-11-19T09:00"))
+    store.save_case(case)
     listing = index.open_rows()
     assert listing.rebuilt == 1
     assert {r.id: r.due for r in listing.rows}[cases["pat"].id] == "2026-11-19T09:00:00+00:00"
@@ -300,44 +311,68 @@ def test_many_unchanged_cases_are_not_reparsed() -> None:
 # -- a broken or unusable cache ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["open.json", "all.json"])
+def _foreign_db(path: Path, version: int | None) -> bytes:
+    """A SQLite file that is not calm's index (or is another version of it)."""
+    import sqlite3
+
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
+    db.execute("CREATE TABLE notes (text)")
+    if version is not None:
+        db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
 @pytest.mark.parametrize(
     "content",
     [
-        b"{not json",
+        b"{not a database",
         b"",
         b"\xff\xfe\x00binary\x00",
-        b"[]",
-        b'"a string"',
-        json.dumps({"version": 0, "files": {}, "rows": []}).encode(),
-        json.dumps({"version": 999}).encode(),
+        b"SQLite format 3\x00" + b"\x00" * 200,  # a torn header
+        "old-version",
+        "future-version",
+        "foreign",
     ],
-    ids=["garbage", "empty", "binary", "list", "string", "old-version", "future-version"],
+    ids=["garbage", "empty", "binary", "torn", "old-version", "future-version", "foreign"],
 )
-def test_a_corrupt_index_file_is_rebuilt_silently(
-    cases: dict[str, store.Case], name: str, content: bytes
-) -> None:
+def test_a_corrupt_or_foreign_index_is_rebuilt(cases: dict[str, Case], content: Any) -> None:
     index.open_rows()
-    (index_dir() / name).write_bytes(content)
+    db = index_dir() / "index.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        (index_dir() / f"index.sqlite3{suffix}").unlink(missing_ok=True)
+    if isinstance(content, bytes):
+        db.write_bytes(content)
+    else:
+        version = {"old-version": 3, "future-version": 999, "foreign": None}[content]
+        _foreign_db(db, version)
     listing = index.open_rows()
     assert listing.warnings == []
     assert {r.id: r.due for r in listing.rows} == open_truth()
     assert all_view() == truth()
     # ...and rewritten, so the next run is warm again.
+    assert db.read_bytes().startswith(b"SQLite format 3\x00")
     assert index.open_rows().rebuilt == 0
     assert index.refresh().rebuilt == 0
 
 
-def test_an_index_file_of_the_right_version_but_wrong_shape_is_rebuilt(
-    cases: dict[str, store.Case],
+def test_an_index_of_the_right_version_but_wrong_shape_is_rebuilt(
+    cases: dict[str, Case],
 ) -> None:
     index.open_rows()
-    (index_dir() / "all.json").write_text(json.dumps({"version": index.INDEX_VERSION}))
+    db = index_dir() / "index.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        (index_dir() / f"index.sqlite3{suffix}").unlink(missing_ok=True)
+    _foreign_db(db, index.SCHEMA_VERSION)  # calm's version number, but no cases table
     assert all_view() == truth()
+    assert {r.id: r.due for r in index.open_rows().rows} == open_truth()
 
 
 def test_an_unwritable_cache_still_lists_correctly(
-    cases: dict[str, store.Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cases: dict[str, Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be\n")

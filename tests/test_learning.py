@@ -18,9 +18,12 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from calmcli.casebook import update as caseops
+from calmcli.casebook import save
 from calmcli.cli.app import app
-from calmcli.cli.commands.learn import remember
+from calmcli.cli.views.recall import recall_panel
+from calmcli.domain import lifecycle
+from calmcli.domain.case import Case
+from calmcli.domain.summary import FIELDS, CaseSummary
 from calmcli.files import paths
 from calmcli.store import cases as store
 from calmcli.store import index
@@ -69,10 +72,10 @@ def add_case(
     checked_in: tuple[str, str] | None = None,
     cause: str | None = None,
     lesson: str | None = None,
-) -> store.Case:
+) -> Case:
     """A case written through `store.create_case`; check-ins recorded by calm's own caseops."""
     created_at = when(created)
-    case = store.Case(
+    case = Case(
         id="",
         tree_id=tree,
         tree_version=1,
@@ -85,24 +88,22 @@ def add_case(
     case.add_event("created", created_at, tree=f"{tree} v1")
     if checked_in is not None:  # (when, satisfaction): a check-in that kept the case open
         at, said = checked_in
-        caseops.record_checkin(
+        lifecycle.record_checkin(
             case,
             when(at),
             reached=True,
             feedback="",
             satisfaction=said,
-            close=False,
-            next_due=when("2026-12-01T09:00"),
+            decision=lifecycle.CheckinDecision(close=False, next_due=when("2026-12-01T09:00")),
         )
     if closed is not None:
-        caseops.record_checkin(
+        lifecycle.record_checkin(
             case,
             when(closed),
             reached=True,
             feedback="thanks",
             satisfaction=satisfaction,
-            close=True,
-            next_due=None,
+            decision=lifecycle.CheckinDecision(close=True, next_due=None),
         )
     if cause is not None:
         case.review = {
@@ -121,7 +122,7 @@ def add_case(
 
 
 @pytest.fixture
-def known() -> dict[str, store.Case]:
+def known() -> dict[str, Case]:
     """Nine cases in the last 90 days (Aug-Nov 2026) and three older ones (Jun-Aug 2026)."""
     return {
         # Inside the window by two hours (the window opens 2026-08-20 10:00 London time).
@@ -194,7 +195,7 @@ def patterns_json(*args: str) -> dict[str, Any]:
 # -- calm patterns: the numbers -------------------------------------------------------------
 
 
-def test_patterns_last_90_days_gives_exact_counts(known: dict[str, store.Case]) -> None:
+def test_patterns_last_90_days_gives_exact_counts(known: dict[str, Case]) -> None:
     data = patterns_json("--since", "90d")
     assert data["since"].startswith("2026-08-20T")
     assert data["cases"] == 9  # the three older cases are left out
@@ -223,7 +224,7 @@ def test_patterns_last_90_days_gives_exact_counts(known: dict[str, store.Case]) 
 
 
 def test_patterns_recurring_names_what_was_heard_three_times_with_its_lessons(
-    known: dict[str, store.Case],
+    known: dict[str, Case],
 ) -> None:
     data = patterns_json("--since", "90d")
     assert data["recurring"] == [
@@ -247,7 +248,7 @@ def test_patterns_recurring_names_what_was_heard_three_times_with_its_lessons(
     assert all(r["value"] != "workmanship" for r in data["recurring"])
 
 
-def test_patterns_since_all_includes_the_older_cases(known: dict[str, store.Case]) -> None:
+def test_patterns_since_all_includes_the_older_cases(known: dict[str, Case]) -> None:
     data = patterns_json("--since", "all")
     assert data["since"] is None
     assert data["cases"] == 12
@@ -290,12 +291,12 @@ def test_patterns_since_all_includes_the_older_cases(known: dict[str, store.Case
     ]
 
 
-def test_patterns_default_period_is_90_days(known: dict[str, store.Case]) -> None:
+def test_patterns_default_period_is_90_days(known: dict[str, Case]) -> None:
     assert patterns_json() == patterns_json("--since", "90d")
 
 
 def test_patterns_on_screen_calls_out_what_keeps_coming_back(
-    known: dict[str, store.Case],
+    known: dict[str, Case],
 ) -> None:
     result = calm("patterns", "--since", "90d")
     assert result.exit_code == 0, result.output
@@ -353,7 +354,7 @@ def test_patterns_with_no_cases_says_zero_and_succeeds() -> None:
 
 
 def test_patterns_skips_a_corrupt_case_file_with_a_warning_naming_it(
-    known: dict[str, store.Case],
+    known: dict[str, Case],
 ) -> None:
     broken = paths.cases_dir() / "2026-11-01-broken.yaml"
     broken.write_text("calm_case: 1\nid: 2026-11-01-broken\nstatus: open\n", encoding="utf-8")
@@ -391,19 +392,18 @@ REVIEW_ANSWERS: dict[str, Any] = {
 
 
 @pytest.fixture
-def lee() -> store.Case:
+def lee() -> Case:
     """A closed case of the default tree (complete answers, so `calm show` draws its plan)."""
     case = make_case("Lee Park", created="2026-11-05T09:00", due="2026-11-10T09:00")
-    return caseops.update(
+    return save.update(
         case.id,
-        lambda c: caseops.record_checkin(
+        lambda c: lifecycle.record_checkin(
             c,
             when("2026-11-10T09:30"),
             reached=True,
             feedback="Looks right now",
             satisfaction="satisfied",
-            close=True,
-            next_due=None,
+            decision=lifecycle.CheckinDecision(close=True, next_due=None),
         ),
     )
 
@@ -414,7 +414,7 @@ def answers_file(tmp_path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def test_review_stores_every_answer_and_records_the_event(lee: store.Case, tmp_path: Path) -> None:
+def test_review_stores_every_answer_and_records_the_event(lee: Case, tmp_path: Path) -> None:
     result = calm(
         "review", "Lee", "--answers", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input"
     )
@@ -428,7 +428,7 @@ def test_review_stores_every_answer_and_records_the_event(lee: store.Case, tmp_p
     assert case.checkins == lee.checkins
 
 
-def test_review_prints_the_review_and_a_breather(lee: store.Case, tmp_path: Path) -> None:
+def test_review_prints_the_review_and_a_breather(lee: Case, tmp_path: Path) -> None:
     result = calm("review", lee.id, "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
@@ -442,9 +442,7 @@ def test_review_prints_the_review_and_a_breather(lee: store.Case, tmp_path: Path
     assert "Take a breather before the next thing: a walk round the van" in text
 
 
-def test_review_without_a_change_skips_straight_to_the_lesson(
-    lee: store.Case, tmp_path: Path
-) -> None:
+def test_review_without_a_change_skips_straight_to_the_lesson(lee: Case, tmp_path: Path) -> None:
     data = {k: v for k, v in REVIEW_ANSWERS.items() if k not in ("change", "went_well")}
     data["change_kind"] = "none"
     result = calm("review", "Lee", "-a", answers_file(tmp_path, data), "--no-input")
@@ -456,7 +454,7 @@ def test_review_without_a_change_skips_straight_to_the_lesson(
     assert review["lesson"] == L_WRITE
 
 
-def test_review_missing_answers_exit_2_listing_each(lee: store.Case, tmp_path: Path) -> None:
+def test_review_missing_answers_exit_2_listing_each(lee: Case, tmp_path: Path) -> None:
     data = {"led_to": REVIEW_ANSWERS["led_to"], "lesson": L_WRITE}
     result = calm("review", "Lee", "-a", answers_file(tmp_path, data), "--no-input")
     assert result.exit_code == 2
@@ -470,7 +468,7 @@ def test_review_missing_answers_exit_2_listing_each(lee: store.Case, tmp_path: P
     assert "reviewed" not in [e["event"] for e in case.history]
 
 
-def test_review_with_no_answers_at_all_lists_all_seven(lee: store.Case) -> None:
+def test_review_with_no_answers_at_all_lists_all_seven(lee: Case) -> None:
     result = calm("review", "Lee", "--no-input")
     assert result.exit_code == 2
     for node in ("led_to", "avoidable", "root_cause", "effective", "change_kind", "change"):
@@ -478,7 +476,7 @@ def test_review_with_no_answers_at_all_lists_all_seven(lee: store.Case) -> None:
     assert "  lesson: missing answer" in result.stderr
 
 
-def test_review_refuses_an_answer_that_is_not_a_choice(lee: store.Case, tmp_path: Path) -> None:
+def test_review_refuses_an_answer_that_is_not_a_choice(lee: Case, tmp_path: Path) -> None:
     data = {**REVIEW_ANSWERS, "root_cause": "gremlins"}
     result = calm("review", "Lee", "-a", answers_file(tmp_path, data), "--no-input")
     assert result.exit_code == 2
@@ -487,9 +485,7 @@ def test_review_refuses_an_answer_that_is_not_a_choice(lee: store.Case, tmp_path
     assert reload(lee).review is None
 
 
-def test_review_accepts_an_unquoted_yes_in_the_answers_file(
-    lee: store.Case, tmp_path: Path
-) -> None:
+def test_review_accepts_an_unquoted_yes_in_the_answers_file(lee: Case, tmp_path: Path) -> None:
     text = "".join(
         f"{k}: {v}\n" if k in ("avoidable", "effective") else f"{k}: {json.dumps(v)}\n"
         for k, v in {**REVIEW_ANSWERS, "effective": "no"}.items()
@@ -504,20 +500,20 @@ def test_review_accepts_an_unquoted_yes_in_the_answers_file(
     assert (review["avoidable"], review["effective"]) == ("yes", "no")
 
 
-def test_review_needs_a_terminal_or_no_input(lee: store.Case, tmp_path: Path) -> None:
+def test_review_needs_a_terminal_or_no_input(lee: Case, tmp_path: Path) -> None:
     result = calm("review", "Lee", "-a", answers_file(tmp_path, REVIEW_ANSWERS))
     assert result.exit_code == 2
     assert "use --answers FILE --no-input" in result.stderr
     assert reload(lee).review is None
 
 
-def test_review_of_an_unknown_case_says_so(lee: store.Case, tmp_path: Path) -> None:
+def test_review_of_an_unknown_case_says_so(lee: Case, tmp_path: Path) -> None:
     result = calm("review", "Nobody", "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
     assert result.exit_code == 2
     assert "no case matches 'Nobody'" in result.stderr
 
 
-def test_show_displays_the_review(lee: store.Case, tmp_path: Path) -> None:
+def test_show_displays_the_review(lee: Case, tmp_path: Path) -> None:
     calm("review", "Lee", "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
     result = calm("show", "Lee")
     assert result.exit_code == 0, result.output
@@ -528,12 +524,12 @@ def test_show_displays_the_review(lee: store.Case, tmp_path: Path) -> None:
     assert "reviewed root_cause: communication" in text  # in the history
 
 
-def test_show_displays_what_went_well(lee: store.Case, tmp_path: Path) -> None:
+def test_show_displays_what_went_well(lee: Case, tmp_path: Path) -> None:
     calm("review", "Lee", "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
     assert REVIEW_ANSWERS["went_well"] in flat(calm("show", "Lee").stdout)
 
 
-def test_a_review_feeds_patterns(lee: store.Case, tmp_path: Path) -> None:
+def test_a_review_feeds_patterns(lee: Case, tmp_path: Path) -> None:
     assert patterns_json()["by_root_cause"] == {}
     calm("review", "Lee", "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
     data = patterns_json()
@@ -603,22 +599,33 @@ def rendered(panel: Any) -> str:
 
 
 @pytest.fixture
-def rows(known: dict[str, store.Case]) -> list[index.Row]:
+def rows(known: dict[str, Case]) -> list[CaseSummary]:
     return index.refresh().rows
 
 
-def test_remember_nothing_when_there_is_no_earlier_case(rows: list[index.Row]) -> None:
-    assert remember(rows, customer="Zoe New") is None
-    assert remember(rows, tree="my-own-tree") is None
-    assert remember([], customer="Ann Smith") is None
-    assert remember([], tree="default") is None
+def remember(*, customer: str | None = None, tree: str | None = None) -> Any:
+    """What `calm new` shows: the panel of earlier cases, found by an index query."""
+    if customer is not None:
+        return recall_panel(index.earlier(customer=customer), customer)
+    return recall_panel(index.earlier(tree=tree), f"this situation ({tree})")
+
+
+def test_remember_nothing_when_there_is_no_earlier_case(rows: list[CaseSummary]) -> None:
+    assert remember(customer="Zoe New") is None
+    assert remember(tree="my-own-tree") is None
+    assert recall_panel([], "Ann Smith") is None
+
+
+def test_remember_nothing_before_any_case_was_indexed() -> None:
+    assert remember(customer="Ann Smith") is None
+    assert remember(tree="default") is None
 
 
 @pytest.mark.parametrize("typed", ["Ann Smith", "ANN SMITH", "  ann   smith ", "aNN\tsmith"])
 def test_remember_a_customer_whatever_the_spelling(
-    rows: list[index.Row], known: dict[str, store.Case], typed: str
+    rows: list[CaseSummary], known: dict[str, Case], typed: str
 ) -> None:
-    text = rendered(remember(rows, customer=typed))
+    text = rendered(remember(customer=typed))
     assert "heard this before" in text
     assert "You've had 4 earlier cases with" in text  # old2, ann1, ann2 and ann3
     # The last case is the newest one, open, no check-in yet; its lesson is the last lesson.
@@ -627,53 +634,55 @@ def test_remember_a_customer_whatever_the_spelling(
 
 
 def test_remember_a_customer_shows_the_outcome_of_the_last_case(
-    rows: list[index.Row], known: dict[str, store.Case]
+    rows: list[CaseSummary], known: dict[str, Case]
 ) -> None:
-    text = rendered(remember(rows, customer="Bob Jones"))
+    text = rendered(remember(customer="Bob Jones"))
     assert "You've had 2 earlier cases with Bob Jones." in text
     assert f"Last: {known['bob2'].id}, kitchen fit (closed, partly satisfied)." in text
     assert f"Last lesson: {L_TEXT}" in text
 
 
 def test_remember_one_earlier_case_is_singular(
-    rows: list[index.Row], known: dict[str, store.Case]
+    rows: list[CaseSummary], known: dict[str, Case]
 ) -> None:
-    text = rendered(remember(rows, customer="eve stone"))
+    text = rendered(remember(customer="eve stone"))
     assert "You've had 1 earlier case with eve stone." in text
     assert f"Last: {known['eve'].id}, kitchen fit (open, partly satisfied)." in text
     assert "Last lesson" not in text  # Eve's case was never reviewed
 
 
-def test_remember_a_situation(rows: list[index.Row], known: dict[str, store.Case]) -> None:
-    text = rendered(remember(rows, tree="quality"))
+def test_remember_a_situation(rows: list[CaseSummary], known: dict[str, Case]) -> None:
+    text = rendered(remember(tree="quality"))
     assert "You've had 3 earlier cases with this situation (quality)." in text
     assert f"Last: {known['ann3'].id}, shower screen (open)." in text
     assert f"Last lesson: {L_SEAL}" in text
-    default = rendered(remember(rows, tree="default"))
+    default = rendered(remember(tree="default"))
     assert "You've had 5 earlier cases with this situation (default)." in default
     assert f"Last lesson: {L_TEXT}" in default
 
 
-def unlearned(row: index.Row) -> index.Row:
+def unlearned(row: CaseSummary) -> CaseSummary:
     """The same row without its lesson."""
     values = row.to_list()
-    values[index.FIELDS.index("lesson")] = ""
-    return index.Row.from_list(values)
+    values[FIELDS.index("lesson")] = ""
+    return CaseSummary.from_list(values)
 
 
 def test_remember_falls_back_to_the_newest_case_that_has_a_lesson(
-    rows: list[index.Row], known: dict[str, store.Case]
+    rows: list[CaseSummary], known: dict[str, Case]
 ) -> None:
     # Ann's newest case has no review yet: the lesson shown is from her case before it.
-    without = [unlearned(r) if r.id == known["ann3"].id else r for r in rows]
-    text = rendered(remember(without, customer="Ann Smith"))
+    earlier = index.earlier(customer="Ann Smith")
+    without = [unlearned(r) if r.id == known["ann3"].id else r for r in earlier]
+    text = rendered(recall_panel(without, "Ann Smith"))
     assert f"Last: {known['ann3'].id}" in text
     assert f"Last lesson: {L_SUMMARY}" in text
 
 
-def test_remember_sees_a_review_recorded_through_the_cli(lee: store.Case, tmp_path: Path) -> None:
+def test_remember_sees_a_review_recorded_through_the_cli(lee: Case, tmp_path: Path) -> None:
     calm("review", "Lee", "-a", answers_file(tmp_path, REVIEW_ANSWERS), "--no-input")
-    text = rendered(remember(index.refresh().rows, customer="lee park"))
+    index.refresh()
+    text = rendered(remember(customer="lee park"))
     assert f"Last: {lee.id}, bathroom tiling (closed, satisfied)." in text
     assert f"Last lesson: {L_WRITE}" in text
 
@@ -681,7 +690,7 @@ def test_remember_sees_a_review_recorded_through_the_cli(lee: store.Case, tmp_pa
 # -- the breather after a closing check-in ------------------------------------------------------
 
 
-def done(case: store.Case, *flags: str) -> Result:
+def done(case: Case, *flags: str) -> Result:
     return calm("followup", "done", case.id, "--no-input", *flags)
 
 

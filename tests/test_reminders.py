@@ -9,14 +9,13 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
-from calmcli.domain.reminders import build_reminder, read_reminder_uid, write_reminder
+from calmcli.domain.reminders import build_reminder
 from calmcli.errors import BadInput
 
 LONDON = ZoneInfo("Europe/London")
@@ -206,36 +205,41 @@ def test_default_alarm_is_fifteen_minutes_before() -> None:
 # -- rewriting and reading back ------------------------------------------------------------------
 
 
-def test_rewrite_keeps_the_uid_so_the_calendar_updates_the_event(tmp_path: Path) -> None:
-    path = tmp_path / "followups" / "2026-03-02-okafor.ics"
-    write_reminder(
-        path, case_id="2026-03-02-okafor", customer="Mrs Okafor", job="tiling", phone="",
-        planned="Call back.", due=DUE, now=NOW,
+def test_rewrite_keeps_the_uid_so_the_calendar_updates_the_event() -> None:
+    first = the_event(
+        make(case_id="2026-03-02-okafor", customer="Mrs Okafor", planned="Call back.")
+    )
+    again = the_event(
+        make(
+            case_id="2026-03-02-okafor", customer="Mrs A. Okafor", job="tiling", phone="0770",
+            planned="Call back later.", due=DUE + timedelta(days=1),
+            now=NOW + timedelta(hours=3), sequence=1,
+        )
     )  # fmt: skip
-    first = read_reminder_uid(path)
-    write_reminder(
-        path, case_id="2026-03-02-okafor", customer="Mrs A. Okafor", job="tiling", phone="0770",
-        planned="Call back later.", due=DUE + timedelta(days=1), now=NOW + timedelta(hours=3),
-        sequence=1,
-    )  # fmt: skip
-    assert first == "2026-03-02-okafor@calm.local"
-    assert read_reminder_uid(path) == first
-    event = the_event(path.read_bytes())
-    assert event.sequence == 1
-    assert event.start == DUE + timedelta(days=1)
-    assert event["SUMMARY"] == "Check in with Mrs A. Okafor: tiling"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    assert first["UID"] == "2026-03-02-okafor@calm.local"
+    assert again["UID"] == first["UID"]
+    assert again.sequence == 1
+    assert again.start == DUE + timedelta(days=1)
+    assert again["SUMMARY"] == "Check in with Mrs A. Okafor: tiling"
 
 
 def test_different_cases_get_different_uids() -> None:
     assert the_event(make(case_id="a-1"))["UID"] != the_event(make(case_id="a-2"))["UID"]
 
 
-def test_read_uid_of_missing_or_garbage_file_is_none(tmp_path: Path) -> None:
-    assert read_reminder_uid(tmp_path / "nothing.ics") is None
-    garbage = tmp_path / "garbage.ics"
-    garbage.write_bytes(b"\xff\xfenot a calendar\x00")
-    assert read_reminder_uid(garbage) is None
+def test_a_cases_reminder_keeps_its_uid_and_moves_with_a_reschedule() -> None:
+    from calmcli.casebook import save
+    from calmcli.domain import lifecycle
+    from casefactory import make_case, reload, reminder_file
+
+    case = make_case("Mrs Okafor", created="2026-03-02T16:45", due="2026-03-10T09:30")
+    first = the_event(reminder_file(case).read_bytes())
+    save.update(case.id, lambda c: lifecycle.snooze(c, c.created, DUE + timedelta(days=1)))
+    again = the_event(reminder_file(case).read_bytes())
+    assert again["UID"] == first["UID"] == f"{case.id}@calm.local"
+    assert again.sequence > first.sequence
+    assert again.start == DUE + timedelta(days=1)
+    assert reload(case).followup_due == DUE + timedelta(days=1)
 
 
 @pytest.mark.parametrize("case_id", ["", "two words", "line\nbreak", "nul\x00"])

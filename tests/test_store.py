@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from calmcli.domain.case import Case
 from calmcli.errors import BadInput
 from calmcli.store import cases as store
+from calmcli.store import drafts as draftstore
 
 LONDON = ZoneInfo("Europe/London")
 CREATED = datetime(2026, 3, 2, 16, 45, 12, tzinfo=LONDON)
@@ -22,7 +24,7 @@ DUE = datetime(2026, 3, 10, 9, 30, tzinfo=LONDON)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def make_case(**overrides: Any) -> store.Case:
+def make_case(**overrides: Any) -> Case:
     fields: dict[str, Any] = {
         "id": "",
         "tree_id": "default",
@@ -33,7 +35,7 @@ def make_case(**overrides: Any) -> store.Case:
         "job": "kitchen at 12 Mill Lane",
         "status": "open",
         "followup_due": DUE,
-        "planned": "Offer: Regrout the splashback",
+        "offer": "Regrout the splashback",
         "answers": {
             "customer_name": "Mrs Okafor",
             "intensity": 4,
@@ -48,7 +50,7 @@ def make_case(**overrides: Any) -> store.Case:
         "history": [{"at": "2026-03-02T16:45:12+00:00", "event": "created", "tree": "default v1"}],
     }
     fields.update(overrides)
-    return store.Case(**fields)
+    return Case(**fields)
 
 
 # -- slugify ---------------------------------------------------------------------------------
@@ -302,8 +304,8 @@ def test_load_case_refuses_an_id_that_is_a_path(calm_home: Path) -> None:
 # -- drafts ------------------------------------------------------------------------------------
 
 
-def make_draft(draft_id: str, updated: datetime, **answers: Any) -> store.Draft:
-    return store.Draft(
+def make_draft(draft_id: str, updated: datetime, **answers: Any) -> draftstore.Draft:
+    return draftstore.Draft(
         id=draft_id,
         tree_ref="default",
         tree_id="default",
@@ -316,37 +318,37 @@ def make_draft(draft_id: str, updated: datetime, **answers: Any) -> store.Draft:
 
 def test_draft_save_load_round_trip(calm_home: Path) -> None:
     draft = make_draft("2026-03-02-164512-ab12", CREATED, customer_name="Mrs Okafor", intensity=4)
-    path = store.save_draft(draft)
+    path = draftstore.save_draft(draft)
     assert path == calm_home / "drafts" / "2026-03-02-164512-ab12.yaml"
-    loaded = store.load_draft(path)
+    loaded = draftstore.load_draft(path)
     assert loaded == draft
     assert loaded.customer == "Mrs Okafor"
 
 
 def test_new_draft_ids_are_safe_and_distinct() -> None:
-    ids = {store.new_draft_id(CREATED) for _ in range(50)}
+    ids = {draftstore.new_draft_id(CREATED) for _ in range(50)}
     assert len(ids) > 1
     assert all(re.fullmatch(r"2026-03-02-164512-[0-9a-f]{4}", i) for i in ids)
 
 
 def test_list_drafts_newest_first_and_delete(calm_home: Path) -> None:
-    assert store.list_drafts() == ([], [])
+    assert draftstore.list_drafts() == ([], [])
     old = make_draft("2026-03-01-090000-aaaa", CREATED - timedelta(days=1), customer_name="Old")
     new = make_draft("2026-03-01-080000-bbbb", CREATED, customer_name="New")  # sorts first by name
     mid = make_draft("2026-03-02-000000-cccc", CREATED - timedelta(hours=2))
     for d in (old, new, mid):
-        store.save_draft(d)
+        draftstore.save_draft(d)
 
-    drafts, warnings = store.list_drafts()
+    drafts, warnings = draftstore.list_drafts()
     assert [d.id for d in drafts] == [new.id, mid.id, old.id]
     assert warnings == []
     assert mid.customer == ""
 
-    store.delete_draft(mid.id)
-    assert [d.id for d in store.list_drafts()[0]] == [new.id, old.id]
-    assert not store.draft_path(mid.id).exists()
-    store.delete_draft(mid.id)  # deleting twice is harmless
-    store.delete_draft("never-existed")
+    draftstore.delete_draft(mid.id)
+    assert [d.id for d in draftstore.list_drafts()[0]] == [new.id, old.id]
+    assert not draftstore.draft_path(mid.id).exists()
+    draftstore.delete_draft(mid.id)  # deleting twice is harmless
+    draftstore.delete_draft("never-existed")
 
 
 @pytest.mark.parametrize(
@@ -362,16 +364,16 @@ def test_list_drafts_newest_first_and_delete(calm_home: Path) -> None:
 )
 def test_corrupt_draft_is_listed_as_a_warning(calm_home: Path, content: str) -> None:
     good = make_draft("2026-03-02-164512-ab12", CREATED, customer_name="Mrs Okafor")
-    store.save_draft(good)
+    draftstore.save_draft(good)
     broken = calm_home / "drafts" / "broken.yaml"
     broken.write_text(content, encoding="utf-8")
 
-    drafts, warnings = store.list_drafts()
+    drafts, warnings = draftstore.list_drafts()
     assert [d.id for d in drafts] == [good.id]
     assert len(warnings) == 1
     assert str(broken) in warnings[0]
     with pytest.raises(BadInput):
-        store.load_draft(broken)
+        draftstore.load_draft(broken)
 
 
 def test_draft_with_unreadable_times_is_a_warning_naming_the_file(calm_home: Path) -> None:
@@ -380,7 +382,7 @@ def test_draft_with_unreadable_times_is_a_warning_naming_the_file(calm_home: Pat
     broken.write_text(
         "calm_draft: 1\nid: x\ntree: default\nstarted: soon\nupdated: soon\n", encoding="utf-8"
     )
-    drafts, warnings = store.list_drafts()
+    drafts, warnings = draftstore.list_drafts()
     assert drafts == []
     assert len(warnings) == 1
     assert str(broken) in warnings[0]

@@ -217,7 +217,7 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     assert data["tree"]["id"] == "default"
     assert data["status"] == "open"
     assert datetime.fromisoformat(data["followup_due"]) == followup
-    assert data["planned"] == "Offer: Regrout and seal the shower"
+    assert data["offer"] == "Regrout and seal the shower"
     assert case_path.stem.endswith("-mrs-jones")
     assert f"case     {case_path}" in plan
 

@@ -11,9 +11,9 @@ Run as a script with CALM_HOME and CALM_CACHE set:
 
 The writer loops over three kinds of write, the ones calm makes:
 
-- `new`: a case through `intake.save_new_case` (case file, Markdown plan, reminder .ics);
-- `update`: `caseops.update` on an existing case (under its lock; case, then reminder);
-- `draft`: `store.save_draft` of a growing interview draft.
+- `new`: a case through `save.create` (case file, Markdown plan, reminder .ics);
+- `update`: `save.update` on an existing case (under its lock; case, then reminder);
+- `draft`: `drafts.save_draft` of a growing interview draft.
 
 After each write has returned it prints one line, in one `write` call so lines never tear:
 `DONE new <case-id> <token>`, `DONE update <case-id> <token> <history-length>` or
@@ -28,12 +28,12 @@ import signal
 import sys
 from datetime import timedelta
 
-from calmcli.casebook import create as intake
-from calmcli.casebook import update as caseops
+from calmcli.casebook import save
 from calmcli.clock import dates
+from calmcli.domain.case import Case
 from calmcli.errors import BadInput
 from calmcli.files import paths
-from calmcli.store import cases as store
+from calmcli.store import drafts
 from calmcli.tree import registry
 
 TREE = registry.resolve("default")
@@ -42,7 +42,7 @@ BASE = dates.from_iso("2026-12-01T09:00:00+00:00")
 
 def warm_up() -> None:
     """Import and exercise what the writes use lazily, so a forked writer starts writing at once."""
-    import filelock  # noqa: F401  (caseops.update imports it inside)
+    import fcntl  # noqa: F401  (the case-book lock imports it inside)
 
     from calmcli.domain import plan, reminders
 
@@ -86,7 +86,7 @@ def existing_cases() -> list[str]:
 
 def write_forever(cycle: int, seed: int) -> None:
     rng = random.Random(seed)
-    draft = store.Draft(
+    draft = drafts.Draft(
         id=f"crash-{cycle}", tree_ref="default", tree_id="default", started=BASE, updated=BASE
     )
     k = 0
@@ -99,17 +99,17 @@ def write_forever(cycle: int, seed: int) -> None:
         if op == "update" and not cases:
             op = "new"
         if op == "new":
-            saved = intake.save_new_case(TREE, answers(token, dates.to_iso(due)), BASE)
+            saved = save.create(TREE, answers(token, dates.to_iso(due)), BASE)
             say(f"DONE new {saved.case.id} {token}")
         elif op == "update":
             case_id = rng.choice(cases)
 
-            def change(case: store.Case, token: str = token, due: object = due) -> None:
+            def change(case: Case, token: str = token, due: object = due) -> None:
                 case.followup_due = due  # type: ignore[assignment]
                 case.add_event("crash", BASE, token=token)
 
             try:
-                updated = caseops.update(case_id, change)
+                updated = save.update(case_id, change)
             except BadInput as exc:  # a torn case file: the test reports it, keep writing
                 say(f"BROKEN {exc.message.splitlines()[0]}")
                 continue
@@ -117,7 +117,7 @@ def write_forever(cycle: int, seed: int) -> None:
         else:
             draft.answers[f"a{k}"] = token
             draft.updated = BASE + timedelta(seconds=k)
-            store.save_draft(draft)
+            drafts.save_draft(draft)
             say(f"DONE draft {draft.id} {len(draft.answers)}")
 
 

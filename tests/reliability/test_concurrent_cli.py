@@ -14,7 +14,7 @@ from pathlib import Path
 
 import icalendar
 
-from calmcli.store import cases as store
+from calmcli.domain.case import Case
 from casefactory import make_case, reload, reminder_file
 
 from .helpers import BUSY, calm_env, calm_exe, count, peak, record, stray_files
@@ -57,7 +57,7 @@ def command(kind: str, case_id: str, n: int) -> list[str]:
     ]
 
 
-def found(case: store.Case, kind: str, n: int) -> bool:
+def found(case: Case, kind: str, n: int) -> bool:
     if kind == "done":
         return any(c.get("feedback") == f"fb-{n}" for c in case.checkins) and any(
             e.get("event") == "checked_in" for e in case.history

@@ -5,7 +5,7 @@ drafts in a loop, printing `DONE ...` after each write has returned. It is kille
 5-60 ms, over and over, on the same CALM_HOME. Afterwards:
 
 - every case file loads with `store.load_case`, every reminder parses with `icalendar`, every
-  draft loads with `store.load_draft`; none is empty;
+  draft loads with `drafts.load_draft`; none is empty;
 - temp files left by a kill are hidden and never listed as cases (index and `calm list`);
 - every write reported DONE is there with its content: each new case (with its plan and its
   reminder), each update's history event, each draft's answers; a reminder is never older
@@ -29,6 +29,7 @@ import icalendar
 
 from calmcli.errors import BadInput
 from calmcli.store import cases as store
+from calmcli.store import drafts as draftstore
 from calmcli.store import index
 
 from .helpers import calm_env, count, record, run_calm, seed, stray_files
@@ -44,10 +45,14 @@ class Ledger:
     new: dict[str, str] = field(default_factory=dict)  # case id -> token
     updates: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (token, len)
     drafts: dict[str, int] = field(default_factory=dict)  # draft id -> answers saved
+    torn: list[str] = field(default_factory=list)  # a writer found a case it could not read
     lines: int = 0
 
     def take(self, line: str) -> None:
         parts = line.split()
+        if parts and parts[0] == "BROKEN":
+            self.torn.append(line.strip())
+            return
         if not parts or parts[0] != "DONE":
             return
         self.lines += 1
@@ -173,7 +178,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported_done(
     drafts = {}
     for path in sorted(drafts_dir.glob("[!.]*.yaml")):
         try:
-            drafts[path.stem] = store.load_draft(path)
+            drafts[path.stem] = draftstore.load_draft(path)
         except BadInput as exc:
             broken.append(exc.message)
     for folder in (cases_dir, followups, drafts_dir):
@@ -224,7 +229,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported_done(
 
     record(
         SECTION,
-        torn_files=len(broken),
+        torn_files=len(broken) + len(ledger.torn),
         kills_survived=killed,
         processes=killed + 1,
         writes_done=ledger.lines,
@@ -237,6 +242,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported_done(
     )
     assert tracebacks == 0, errors.read_text(errors="replace")[-3000:]
     assert broken == [], f"{len(broken)} torn or empty files {where}: {broken[:10]}"
+    assert ledger.torn == [], f"writers met torn case files {where}: {ledger.torn[:10]}"
     assert all(Path(p).name.startswith(".") and p.endswith(".tmp") for p in leftovers), leftovers
     assert listing.warnings == [], listing.warnings
     assert sorted(r.id for r in listing.rows) == sorted(cases)

@@ -33,7 +33,6 @@ from calmcli.domain.interview import Interview, NonInteractive
 from calmcli.domain.plan import build_plan
 from calmcli.errors import BadInput
 from calmcli.store import cases as store
-from calmcli.store import index
 from calmcli.tree import registry
 from calmcli.tree.loader import load_tree_text
 
@@ -285,9 +284,16 @@ VALID_CASE: dict[str, Any] = {
 
 
 def load_and_row(path: Path) -> None:
-    """What a listing does with a case file: load it, then make its row."""
+    """What a listing does with a case file: load it, then make its row; what `calm show`
+    and the after-save step do with it: its crib sheet and its reminder."""
+    from calmcli.domain.crib import crib_sheet
+    from calmcli.domain.reminders import reminder_for
+
     case = store.load_case(path)
-    index.row_of(case, path.name)
+    case.summary(path.name)
+    crib_sheet(case, None)
+    if case.is_open and case.followup_due is not None:
+        reminder_for(case)
 
 
 @FUZZ

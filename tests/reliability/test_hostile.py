@@ -31,6 +31,7 @@ import icalendar
 import pytest
 import yaml
 
+from calmcli.domain.case import Case
 from calmcli.store import cases as store
 from casefactory import make_case
 
@@ -264,7 +265,7 @@ LISTINGS = (
 )
 
 
-def expected_rows(args: list[str], good: list[store.Case]) -> list[store.Case]:
+def expected_rows(args: list[str], good: list[Case]) -> list[Case]:
     """The good cases a listing shows: all of them, or only the one that is due (or none)."""
     if args[0] == "patterns":
         return []
@@ -274,7 +275,7 @@ def expected_rows(args: list[str], good: list[store.Case]) -> list[store.Case]:
 
 
 @pytest.fixture
-def two_good_cases(calm_home: Path) -> list[store.Case]:
+def two_good_cases(calm_home: Path) -> list[Case]:
     return [
         make_case("Good Due", created="2026-11-20T09:00", due="2026-11-30T09:00"),
         make_case("Good Later", created="2026-11-21T09:00", due="2026-12-10T09:00"),
@@ -282,7 +283,7 @@ def two_good_cases(calm_home: Path) -> list[store.Case]:
 
 
 def test_nonsense_case_files_are_skipped_with_a_warning(
-    calm_home: Path, two_good_cases: list[store.Case]
+    calm_home: Path, two_good_cases: list[Case]
 ) -> None:
     before = run_many([(args, {}) for args in LISTINGS])
     for res in before:
@@ -321,9 +322,7 @@ def test_nonsense_case_files_are_skipped_with_a_warning(
     assert not Path("PWNED").exists()
 
 
-def test_a_symlink_loop_in_cases_hides_no_case(
-    calm_home: Path, two_good_cases: list[store.Case]
-) -> None:
+def test_a_symlink_loop_in_cases_hides_no_case(calm_home: Path, two_good_cases: list[Case]) -> None:
     before = run_many([(["followup", "--check"], {}), (["list"], {})])
     loop = calm_home / "cases" / "loop.yaml"
     loop.symlink_to(loop)
@@ -342,7 +341,7 @@ def test_a_symlink_loop_in_cases_hides_no_case(
 
 
 def test_a_case_edited_in_place_after_it_was_indexed(
-    calm_home: Path, two_good_cases: list[store.Case]
+    calm_home: Path, two_good_cases: list[Case]
 ) -> None:
     first = run_many([(["followup", "--check"], {}), (["list"], {})])
     later = store.case_path(two_good_cases[1].id)
@@ -367,7 +366,7 @@ BAD_DATES = ["31/02", "yesterday", "+99999d", "", "2026-02-31", "25:00", "fri\x1
 
 
 def test_bad_dates_are_refused_and_change_nothing(
-    calm_home: Path, tmp_path: Path, two_good_cases: list[store.Case]
+    calm_home: Path, tmp_path: Path, two_good_cases: list[Case]
 ) -> None:
     case_id = two_good_cases[0].id
     kept = snapshot(calm_home)
@@ -469,7 +468,7 @@ def check_reminder(path: Path) -> None:
 
 
 def test_hostile_customer_text(tmp_path: Path) -> None:
-    kinds = [k for k in HOSTILE_TEXT if k != "ANSI escapes"]  # that one: the xfail below
+    kinds = [k for k in HOSTILE_TEXT if k != "ANSI escapes"]  # that one: its own test below
     homes = {k: tmp_path / f"home-{i}" for i, k in enumerate(kinds)}
     envs = {k: calm_env(CALM_HOME=str(h), CALM_CACHE=str(h) + "-cache") for k, h in homes.items()}
     files = {

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from calmcli.domain.case import Case
 from calmcli.store import cases as store
 from casefactory import make_case
 
@@ -56,7 +57,7 @@ ANSWERS = {
 
 
 @pytest.fixture
-def cases(calm_home: Path) -> list[store.Case]:
+def cases(calm_home: Path) -> list[Case]:
     return [
         make_case(
             "Dana Whitfield",
@@ -115,7 +116,7 @@ def run_stdin_open(args: list[str], env: dict[str, str], tmp_path: Path, timeout
 
 
 def test_piped_output_has_no_escapes_and_no_prompts(
-    cases: list[store.Case], answers: Path, tmp_path: Path
+    cases: list[Case], answers: Path, tmp_path: Path
 ) -> None:
     env = colour_env()
     first, second = cases[0].id, cases[1].id
@@ -145,9 +146,7 @@ def test_piped_output_has_no_escapes_and_no_prompts(
     assert store.load_case(store.case_path(second)).history[-1]["event"] == "logged"
 
 
-def test_nothing_waits_for_input_when_stdin_is_a_pipe(
-    cases: list[store.Case], tmp_path: Path
-) -> None:
+def test_nothing_waits_for_input_when_stdin_is_a_pipe(cases: list[Case], tmp_path: Path) -> None:
     env = colour_env()
     for args in (["followup", "done", cases[2].id], ["log", cases[1].id]):
         res = run_stdin_open(args, env, tmp_path, timeout=15)
@@ -187,7 +186,7 @@ def colours(raw: str) -> list[str]:
 
 
 @pytest.mark.e2e
-def test_no_color_on_a_terminal(cases: list[store.Case]) -> None:
+def test_no_color_on_a_terminal(cases: list[Case]) -> None:
     env = colour_env()
     env.pop("COLUMNS")  # the terminal's own width
     plain = {**env, "NO_COLOR": "1"}
@@ -209,7 +208,7 @@ def too_wide(text: str, width: int = 40) -> list[str]:
     return [line for line in text.splitlines() if len(line) > width]
 
 
-def test_forty_columns(cases: list[store.Case], answers: Path, calm_home: Path) -> None:
+def test_forty_columns(cases: list[Case], answers: Path, calm_home: Path) -> None:
     env = calm_env(COLUMNS="40")
     commands = [
         ["new", "--tree", "default", "--answers", str(answers), "--no-input"],
@@ -244,7 +243,7 @@ def test_forty_columns(cases: list[store.Case], answers: Path, calm_home: Path) 
 
 
 @pytest.mark.e2e
-def test_forty_column_pseudo_terminal(cases: list[store.Case]) -> None:
+def test_forty_column_pseudo_terminal(cases: list[Case]) -> None:
     env = calm_env(TERM="xterm")
     env.pop("COLUMNS")  # Rich asks the terminal: 40 columns
     for args in (["show", cases[0].id], ["followup", "--all"]):
@@ -293,7 +292,7 @@ def test_new_on_a_terminal_with_stdout_piped_refuses(calm_home: Path) -> None:
     assert not (calm_home / "drafts").exists()
 
 
-def test_review_without_a_terminal_refuses(cases: list[store.Case]) -> None:
+def test_review_without_a_terminal_refuses(cases: list[Case]) -> None:
     res = run_calm(["review", cases[0].id], calm_env())
     check_clean(res, SECTION)
     assert res.code == 2 and "--no-input" in res.err, res.show()

@@ -1,36 +1,34 @@
 """The `calm` command line: a thin layer that parses options, calls the core and prints results.
 
-Every user-facing failure is a `CalmError`; `CalmGroup.invoke` is the one place that turns it
-(and Ctrl-C) into a message and an exit code.
+Each command module under `cli/commands/` holds one command or one group. `CalmGroup.invoke`
+hands every error to the one boundary (`cli.boundary.handle`), which prints it and picks the
+exit code.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from calmcli import __version__
+from calmcli.cli.boundary import handle
 from calmcli.cli.commands import cases as cases_cmd
 from calmcli.cli.commands import followup as followup_cmd
 from calmcli.cli.commands import learn as learn_cmd
+from calmcli.cli.commands import log as log_cmd
 from calmcli.cli.commands import new as new_cmd
 from calmcli.cli.commands import tree as tree_cmd
-from calmcli.cli.output import report
-from calmcli.errors import EXIT_INTERRUPTED, CalmError, Interrupted
+from calmcli.errors import CalmError
 
 
 class CalmGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except CalmError as exc:
-            report(exc)
-            raise typer.Exit(exc.exit_code) from None
-        except (KeyboardInterrupt, typer.Abort):
-            report(Interrupted("interrupted"))
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (CalmError, KeyboardInterrupt) as exc:
+            raise typer.Exit(handle(exc)) from None
 
 
 app = typer.Typer(
@@ -41,14 +39,13 @@ app = typer.Typer(
         "Start with `calm new`: it walks you through what the customer feels, the facts, what "
         "they want and your options, then prints a call plan and sets a follow-up reminder."
     ),
-    no_args_is_help=True,
-    add_completion=False,
+    invoke_without_command=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("new", help=new_cmd.HELP)(new_cmd.new)
 app.add_typer(followup_cmd.app, name="followup")
-app.command("log")(cases_cmd.log)
+app.command("log")(log_cmd.log)
 app.command("list")(cases_cmd.list_cases)
 app.command("show")(cases_cmd.show)
 app.command("export")(cases_cmd.export)
@@ -66,12 +63,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
 ) -> None:
     """Data lives in $CALM_HOME (see `calm tree list` for trees)."""
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
-def run() -> None:
+def run() -> int:
     app(prog_name="calm")
+    return 0

@@ -1,57 +1,69 @@
-"""The `calm` entry point. `calm followup --check` (run from shell prompts, many times a day)
-is answered here with the standard library and the index alone; everything else loads the
-full command line.
+"""The `calm` entry point.
+
+The two commands run many times a day are answered here without loading Typer: plain
+`calm followup` (Rich only) and `calm followup --check` (the standard library only, for a shell
+prompt). Everything else goes to the Typer app. All of them run inside the one error boundary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+
+from calmcli.cli.boundary import guarded
+from calmcli.errors import BadInput, CalmError, CannotAnswer
 
 
 def check() -> int:
-    """Print one line about due check-ins; 1 when any are due, 0 when none, 2+ on errors."""
+    """One line about what is due, for a shell prompt: exit 0 when nothing is due, 1 when
+    something is, 3 when calm cannot tell (its home or index unreadable). A case file that
+    cannot be read is only a warning."""
     from calmcli.clock.now import local_now
     from calmcli.domain.followups import nudge, select
-    from calmcli.errors import CalmError
     from calmcli.store.index import open_rows
 
     try:
         listing = open_rows()
-        for warning in listing.warnings:
-            print(f"calm: skipped {warning}", file=sys.stderr)
         items = select(listing.rows, local_now(named=False))
+    except BadInput:
+        raise
     except CalmError as exc:
-        print(f"calm: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+        raise CannotAnswer(exc.message, details=exc.details) from None
+    for warning in listing.warnings:
+        print(f"calm: skipped {warning}", file=sys.stderr)
     print(nudge(items))
     return 1 if any(item.is_due for item in items) else 0
 
 
 def due() -> int:
-    """A plain `calm followup`: the due list, with Rich but without Typer (and the pydantic
-    it loads), so the daily command starts as fast as Rich itself."""
-    from calmcli.cli.output import report
+    """A plain `calm followup`: the due list with Rich, without Typer."""
     from calmcli.cli.views.due import show_due
-    from calmcli.errors import CalmError
 
-    try:
-        show_due()
-    except CalmError as exc:
-        report(exc)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+    show_due()
     return 0
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    if args == ["followup", "--check"]:
-        sys.exit(check())
-    if args == ["followup"]:
-        sys.exit(due())
+def app() -> int:
     from calmcli.cli.app import run
 
-    run()
+    return run()
+
+
+def _safe_streams() -> None:
+    """Never crash on a terminal that cannot show a character (PYTHONIOENCODING=ascii, cp1252):
+    show a replacement instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
+
+
+def main() -> None:
+    _safe_streams()
+    args = sys.argv[1:]
+    if args == ["followup", "--check"]:
+        sys.exit(guarded(check))
+    if args == ["followup"]:
+        sys.exit(guarded(due))
+    sys.exit(guarded(app))

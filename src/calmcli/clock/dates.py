@@ -17,9 +17,11 @@ importing this module stays cheap.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from calmcli.clock.now import local_now, local_zone
+from calmcli.clock.now import attach as _attach
+from calmcli.clock.now import from_iso, local_now, local_zone, to_iso
+from calmcli.clock.now import quote as _quote
 from calmcli.errors import BadInput
 
 __all__ = [
@@ -210,38 +212,6 @@ def format_when(dt: datetime, now: datetime | None = None) -> str:
     )
 
 
-def to_iso(dt: datetime) -> str:
-    """Serialise an aware datetime with its offset, so a stored time means one instant forever.
-
-    Precision is seconds; follow-ups are never finer than that. Naive input is a caller bug.
-    """
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError("to_iso needs a timezone-aware datetime")
-    return dt.isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    """Read back what `to_iso` wrote (or an ISO time from a hand-edited file) as an aware datetime.
-
-    An aware time comes back in the local zone (same instant), so reminders and listings carry
-    the zone's name and its daylight-saving rules. A naive time is taken as local wall time, since
-    that is what a person editing a file by hand means. Junk raises `BadInput`, never ValueError,
-    because the text may come from a file the user edited.
-    """
-    if not isinstance(text, str) or len(text) > MAX_INPUT_CHARS or not text.strip():
-        shown = _quote(text) if isinstance(text, str) else type(text).__name__
-        raise BadInput(f'can\'t read "{shown}" as an ISO time: expected e.g. "2026-12-01T14:30"')
-    try:
-        dt = datetime.fromisoformat(text.strip())
-        if dt.tzinfo is None or dt.utcoffset() is None:
-            return _attach(dt.replace(tzinfo=None), local_zone())
-        return dt.astimezone(local_zone())
-    except (ValueError, OverflowError) as exc:
-        raise BadInput(
-            f'can\'t read "{_quote(text)}" as an ISO time: expected e.g. "2026-12-01T14:30"'
-        ) from exc
-
-
 # ----------------------------------------------------------------------------- internals
 
 
@@ -393,21 +363,6 @@ def _add_working_days(start: date, n: int) -> date:
     return target
 
 
-def _attach(naive: datetime, zone: tzinfo | None) -> datetime:
-    """Give a naive wall time a zone, resolving DST gaps and folds by a round trip through UTC.
-
-    Inside a spring-forward gap the wall time moves forward by the gap (01:30 -> 02:30 in
-    Europe/London); in a fall-back fold it is the first occurrence (fold=0).
-    """
-    aware = naive.replace(tzinfo=zone, fold=0)
-    try:
-        return aware.astimezone(UTC).astimezone(zone)
-    except (OverflowError, ValueError):
-        raise BadInput(
-            f"{naive.isoformat(' ', 'minutes')} is outside the range calm can handle"
-        ) from None
-
-
 def _check_range(text: str, target: date, today: date) -> None:
     """Refuse dates more than ~10 years away: almost certainly a typo, and safe from overflow."""
     if target.toordinal() - today.toordinal() > MAX_AHEAD.days:
@@ -430,9 +385,10 @@ def _cant_read(text: str, reason: str | None = None) -> BadInput:
     return BadInput(f'can\'t read "{_quote(text)}" as a date: {why} {EXAMPLES}')
 
 
-def _quote(text: str, limit: int = 40) -> str:
-    """The user's input fit for a one-line message: stripped, shortened, controls escaped."""
-    s = text.strip()
-    if len(s) > limit:
-        s = s[:limit] + "..."
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
+def parse_span(text: str) -> timedelta:
+    """A length of time as typed after `--within` or `--since`: `7d`, `2w`, `12h`, or days."""
+    m = re.fullmatch(r"\s*(\d{1,4})\s*([dwh]?)\s*", text, _FLAGS)
+    if not m:
+        raise BadInput(f"can't read {_quote(text)!r} as a span: try 7d, 2w or 12h")
+    n, unit = int(m.group(1)), m.group(2) or "d"
+    return {"d": timedelta(days=n), "w": timedelta(weeks=n), "h": timedelta(hours=n)}[unit]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from calmcli.store.index import Row
+from calmcli.domain.summary import CaseSummary
 from calmcli.textsafe import one_line
 
 
@@ -14,7 +14,7 @@ class Due(NamedTuple):
     """A check-in and where it stands: state is "overdue", "today", "upcoming" or
     "unscheduled". A named tuple: the `--check` fast path cannot afford dataclasses."""
 
-    row: Row
+    row: CaseSummary
     due: datetime | None
     state: str
     days_overdue: int = 0
@@ -24,7 +24,7 @@ class Due(NamedTuple):
         return self.state in ("overdue", "today")
 
 
-def classify(row: Row, now: datetime) -> Due:
+def classify(row: CaseSummary, now: datetime) -> Due:
     if not row.due:
         return Due(row, None, "unscheduled")
     try:
@@ -43,7 +43,7 @@ def classify(row: Row, now: datetime) -> Due:
 
 
 def select(
-    rows: list[Row], now: datetime, *, within: timedelta | None = None, every: bool = False
+    rows: list[CaseSummary], now: datetime, *, within: timedelta | None = None, every: bool = False
 ) -> list[Due]:
     """Open cases due by the end of today (plus `within` ahead, or all of them), by due time."""
     items = [classify(r, now) for r in rows if r.status == "open"]

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from calmcli.store.index import Row
+from calmcli.domain.summary import CaseSummary, customer_key
 
 RECURRING_AT = 3
 SILENT_PER_COMPLAINT = 26
@@ -61,11 +61,10 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _key(name: str) -> str:
-    return " ".join(name.casefold().split())
+_key = customer_key
 
 
-def compute(rows: list[Row], now: datetime, within: timedelta | None = None) -> Patterns:
+def compute(rows: list[CaseSummary], now: datetime, within: timedelta | None = None) -> Patterns:
     since = now - within if within is not None else None
     chosen = [r for r in rows if since is None or datetime.fromisoformat(r.created) >= since]
     chosen.sort(key=lambda r: datetime.fromisoformat(r.created).timestamp())
@@ -111,15 +110,3 @@ def compute(rows: list[Row], now: datetime, within: timedelta | None = None) -> 
         satisfaction=_ordered(Counter(r.satisfaction for r in chosen if r.satisfaction)),
         recurring=tuple(recurring),
     )
-
-
-def history_for(
-    rows: list[Row], *, customer: str | None = None, tree: str | None = None
-) -> list[Row]:
-    """Earlier cases of this customer (same name, any spelling of spaces/case) or situation."""
-    if customer is not None:
-        k = _key(customer)
-        found = [r for r in rows if _key(r.customer) == k]
-    else:
-        found = [r for r in rows if r.tree == tree]
-    return sorted(found, key=lambda r: datetime.fromisoformat(r.created).timestamp(), reverse=True)

@@ -1,19 +1,21 @@
 """The call plan: what to say and do on the call, built from a tree's plan wording and the answers.
 
-`build_plan` returns data; `to_markdown` writes it for printing, and `cli.render` draws it with
-Rich. The wording lives in the tree, so users can change it; calm only fills the blanks and ranks
-the options.
+`build_plan` returns data; `domain.crib` writes it as Markdown for printing, and
+`cli.views.plan` draws it with Rich. The wording lives in the tree, so users can change it; calm
+only fills the blanks and ranks the options.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from calmcli.clock import dates
+from calmcli.clock.now import from_iso, to_iso
 from calmcli.domain import answers as ans
+from calmcli.errors import BadInput
 from calmcli.textsafe import clean
 from calmcli.tree.model import Node, PlanLine, Tree
 from calmcli.tree.templates import render
@@ -56,6 +58,60 @@ class CallPlan:
     @property
     def top_option(self) -> str:
         return self.options[0].text if self.options else ""
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as plain data, kept in the case so a later change of tree never rewrites it."""
+        data = asdict(self)
+        data["followup"] = to_iso(self.followup) if self.followup else None
+        data["facts"], data["questions"] = list(self.facts), list(self.questions)
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> CallPlan:
+        """Read back `to_data`; a field a hand edit broke reads as empty rather than failing."""
+
+        def text(key: str) -> str:
+            value = data.get(key)
+            return value if isinstance(value, str) else ""
+
+        def lines(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            return tuple(str(x) for x in value) if isinstance(value, list) else ()
+
+        options = []
+        for raw in data.get("options") or []:
+            if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+                options.append(
+                    RankedOption(
+                        raw["text"],
+                        _rating(raw.get("feasibility")),
+                        _rating(raw.get("cost")),
+                        _rating(raw.get("speed")),
+                        float(raw.get("score") or 0),
+                        bool(raw.get("top")),
+                    )
+                )
+        try:
+            followup = from_iso(str(data["followup"])) if data.get("followup") else None
+        except BadInput:
+            followup = None
+        return cls(
+            **{k: text(k) for k in _TEXT_FIELDS},
+            facts=lines("facts"),
+            questions=lines("questions"),
+            options=tuple(options),
+            followup=followup,
+        )
+
+
+_TEXT_FIELDS = (
+    "customer", "phone", "job", "feelings", "reflect", "wants", "apology", "open_question",
+    "ask", "escalate", "extra",
+)  # fmt: skip
+
+
+def _rating(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _unit(node: Node, value: Any) -> float:
@@ -134,53 +190,3 @@ def build_plan(tree: Tree, answers: Mapping[str, Any], now: datetime) -> CallPla
         extra=text("extra"),
         followup=followup_due(tree, answers, now),
     )
-
-
-def _md(text: str) -> str:
-    """User text on one Markdown line, with characters that would start markup escaped."""
-    flat = " / ".join(part.strip() for part in clean(text).splitlines() if part.strip())
-    for ch in "\\`*_[]<>#|":
-        flat = flat.replace(ch, "\\" + ch)
-    return flat
-
-
-def to_markdown(plan: CallPlan, case_id: str, now: datetime | None = None) -> str:
-    """The plan as a Markdown page to print or keep open during the call."""
-    due = dates.format_when(plan.followup, now) if plan.followup else "not set"
-    out = [f"# Call plan: {_md(plan.customer)}", ""]
-    out.append(f"- **Phone:** {_md(plan.phone) or 'not recorded'}")
-    out.append(f"- **Job:** {_md(plan.job) or 'not recorded'}")
-    out.append(f"- **Case:** {case_id}")
-    out.append("")
-
-    def section(title: str, body: str | list[str] | tuple[str, ...]) -> None:
-        if not body:
-            return
-        out.append(f"## {title}")
-        out.append("")
-        if isinstance(body, str):
-            out.append(_md(body))
-        else:
-            out.extend(f"- {_md(line)}" for line in body)
-        out.append("")
-
-    section("How they feel", plan.feelings)
-    section("Say first, to show you heard", f"“{plan.reflect}”" if plan.reflect else "")
-    section("The facts", plan.facts)
-    section("What they want", plan.wants)
-    section("Apologise, and mean it", f"“{plan.apology}”" if plan.apology else "")
-    section("Questions to ask", plan.questions)
-    if plan.options:
-        out += ["## Options, best first", ""]
-        for i, o in enumerate(plan.options, 1):
-            mark = " **(top)**" if o.top else ""
-            out.append(
-                f"{i}. {_md(o.text)}{mark} (feasibility {o.feasibility}, cost to you {o.cost}, "
-                f"speed {o.speed})"
-            )
-        out.append("")
-    section("Ask", [x for x in (plan.open_question, plan.ask) if x])
-    section("When to escalate", plan.escalate)
-    section("A small extra", plan.extra)
-    section("Follow up", due)
-    return "\n".join(out).rstrip() + "\n"

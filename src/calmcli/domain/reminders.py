@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from calmcli.errors import BadInput, CalmError
-from calmcli.files.atomic import atomic_write
+from calmcli.domain.case import Case
+from calmcli.errors import BadInput
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
 
-__all__ = ["PRODID", "SUMMARY_LIMIT", "build_reminder", "read_reminder_uid", "write_reminder"]
+__all__ = ["PRODID", "SUMMARY_LIMIT", "build_reminder", "reminder_for"]
 
 PRODID = "-//calm//calm check-in reminders//EN"
 UID_DOMAIN = "calm.local"
@@ -104,61 +103,30 @@ def build_reminder(
     return calendar.to_ical()
 
 
-def write_reminder(
-    path: Path,
-    *,
-    case_id: str,
-    customer: str,
-    job: str,
-    phone: str,
-    planned: str,
-    due: datetime,
-    now: datetime,
-    alarm_minutes: int = 15,
-    duration_minutes: int = 15,
-    sequence: int = 0,
-) -> None:
-    """Build the reminder (see `build_reminder`) and replace `path` with it atomically."""
-    data = build_reminder(
-        case_id=case_id,
-        customer=customer,
-        job=job,
-        phone=phone,
-        planned=planned,
-        due=due,
-        now=now,
-        alarm_minutes=alarm_minutes,
-        duration_minutes=duration_minutes,
-        sequence=sequence,
-    )
-    atomic_write(path, data)
-
-
-def read_reminder_uid(path: Path) -> str | None:
-    """The UID of the event in the reminder at `path`.
-
-    None if there is no file, or it is not an iCalendar file with an event in it (it will simply
-    be rewritten). Raises `CalmError` if the file exists but cannot be read.
-    """
-    path = Path(path)
+def reminder_for(case: Case) -> bytes:
+    """The .ics for a case's next check-in: the same UID every time, a SEQUENCE that grows with
+    the history and a DTSTAMP of the last change, so a re-import updates the event."""
+    if not case.is_open or case.followup_due is None:
+        raise BadInput(f"case {case.id} has no check-in scheduled, so there is no reminder")
+    if case.agreed:
+        planned = f"{case.agreed} (agreed on the call)"
+    else:
+        planned = f"{case.offer} (to offer)" if case.offer else ""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CalmError(f"could not read {path}: {exc.strerror or exc}") from exc
-
-    import icalendar
-
-    try:
-        calendar = icalendar.Calendar.from_ical(data)
-    except ValueError:
-        return None
-    for event in calendar.walk("VEVENT"):
-        uid = event.get("UID")
-        if uid:
-            return str(uid)
-    return None
+        return build_reminder(
+            case_id=case.id,
+            customer=case.customer,
+            job=case.job,
+            phone=case.phone,
+            planned=planned,
+            due=case.followup_due,
+            now=case.last_changed(),
+            sequence=len(case.history),
+        )
+    except (OverflowError, ValueError) as exc:
+        raise BadInput(
+            f"case {case.id}: cannot make a reminder for {case.followup_due}: {exc}"
+        ) from None
 
 
 # -- times ---------------------------------------------------------------------------------------

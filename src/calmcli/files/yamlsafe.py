@@ -202,13 +202,28 @@ def decode(raw: bytes, source: str) -> str:
     return text
 
 
+def _head(text: str, last_keys: tuple[str, ...]) -> str:
+    """The text before the first of `last_keys` (top-level keys a file keeps at its end), when
+    nothing but those keys follows at the top level; else the whole text (a hand edit may have
+    moved things around)."""
+    starts = [i for key in last_keys if (i := text.find(f"\n{key}:")) >= 0]
+    if not starts:
+        return text
+    cut = min(starts)
+    allowed = tuple(f"\n{key}:" for key in last_keys)
+    for m in _TOP_LEVEL_LINE.finditer(text, cut):
+        if not text.startswith(allowed, m.start()):
+            return text
+    return text[:cut]
+
+
 def read_file(
     path: Path,
     *,
     what: str = "a file",
     fast: bool = True,
     collect_duplicates: bool = False,
-    summary_before: str | None = None,
+    summary_before: tuple[str, ...] = (),
 ) -> Document:
     """Read and parse a YAML file, refusing what is missing, a directory, too big or not text."""
     source = str(path)
@@ -236,10 +251,6 @@ def read_file(
     if len(raw) > MAX_BYTES:
         raise BadInput(f"{source}: too big ({what} is at most 1 MiB)")
     text = decode(raw, source)
-    if summary_before is not None:
-        # Read only the part before this top-level key, when it is the last one: no line
-        # after it starts at column 0 (another key, or a comment, a hand edit may have put).
-        head, found, tail = text.partition(summary_before)
-        if found and not _TOP_LEVEL_LINE.search(tail):
-            text = head
+    if summary_before:
+        text = _head(text, summary_before)
     return parse_text(text, source, fast=fast, collect_duplicates=collect_duplicates)

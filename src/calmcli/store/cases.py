@@ -1,8 +1,9 @@
-"""Cases and drafts on disk: one YAML file per case in $CALM_HOME/cases/, one per draft in drafts/.
+"""Case files: one YAML file per case in `$CALM_HOME/cases/`, read and written whole.
 
-Every write is atomic (temp file, fsync, rename). A new case claims its id with a hard link, which
-fails if the name is taken, so two processes creating a case for the same customer at the same
-moment still get two files. Nothing here prints; corrupt files raise `BadInput` naming the file.
+Every write is atomic (temp file, fsync, rename) and refused before it starts if the result
+would be too big for calm to read back. A new case claims its id with a hard link, which fails
+if the name is taken, so two processes creating a case for the same customer at the same moment
+still get two files. Nothing here prints; a corrupt file raises `BadInput` naming it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from calmcli.clock import dates
+from calmcli.clock.now import from_iso, to_iso
+from calmcli.domain.case import STATUSES, Case, wants_text
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths, yamlsafe
 from calmcli.files.atomic import atomic_write
@@ -27,7 +27,9 @@ from calmcli.files.atomic import atomic_write
 CASE_FORMAT = 1
 SLUG_MAX = 40
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
-STATUSES = ("open", "closed")
+MAX_CASE_BYTES = yamlsafe.MAX_BYTES
+"""What calm writes it can read back: a case over this is refused before it is written."""
+_LEGACY_PLANNED = ("Offer: ", "Agreed: ")
 
 
 def slugify(name: str) -> str:
@@ -37,70 +39,40 @@ def slugify(name: str) -> str:
     return slug[:SLUG_MAX].rstrip("-") or "customer"
 
 
-def wants_text(value: Any) -> str:
-    """The `wants` answer as one line of values (a multi answer's values joined by commas)."""
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value) if value not in (None, "") else ""
-
-
-@dataclass
-class Case:
-    """One upset customer and one problem, from the first call to its close."""
-
-    id: str
-    tree_id: str
-    tree_version: int | str
-    customer: str
-    created: datetime
-    phone: str = ""
-    job: str = ""
-    status: str = "open"
-    followup_due: datetime | None = None
-    planned: str = ""
-    wants: str = ""
-    """What the customer wants (the `wants` answer's value), kept at the top for patterns."""
-    answers: dict[str, Any] = field(default_factory=dict)
-    outcome: dict[str, Any] | None = None
-    checkins: list[dict[str, Any]] = field(default_factory=list)
-    review: dict[str, Any] | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "calm_case": CASE_FORMAT,
-            "id": self.id,
-            "tree": {"id": self.tree_id, "version": self.tree_version},
-            "customer": self.customer,
-            "phone": self.phone,
-            "job": self.job,
-            "created": dates.to_iso(self.created),
-            "status": self.status,
-            "followup_due": dates.to_iso(self.followup_due) if self.followup_due else None,
-            "planned": self.planned,
-            "wants": wants_text(self.answers.get("wants")) or self.wants,
-            "outcome": self.outcome,
-            "checkins": self.checkins,
-            "review": self.review,
-            "history": self.history,
-            **self.extra,
-            # Last, so listings can read everything above without the long answers.
-            "answers": self.answers,
-        }
-        return data
-
-    def add_event(self, event: str, at: datetime, **details: Any) -> None:
-        self.history.append({"at": dates.to_iso(at), "event": event, **details})
+def to_data(case: Case) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "calm_case": CASE_FORMAT,
+        "id": case.id,
+        "revision": case.revision,
+        "tree": {"id": case.tree_id, "version": case.tree_version},
+        "customer": case.customer,
+        "phone": case.phone,
+        "job": case.job,
+        "created": to_iso(case.created),
+        "status": case.status,
+        "followup_due": to_iso(case.followup_due) if case.followup_due else None,
+        "offer": case.offer,
+        "wants": wants_text(case.answers.get("wants")) or case.wants,
+        "outcome": case.outcome,
+        "checkins": case.checkins,
+        "review": case.review,
+        "history": case.history,
+        **case.extra,
+        "plan": case.plan,
+        # Last, so listings can read everything above without the long answers.
+        "answers": case.answers,
+    }
+    return data
 
 
 _CASE_KEYS = {
-    "calm_case", "id", "tree", "customer", "phone", "job", "created", "status",
-    "followup_due", "planned", "wants", "answers", "outcome", "checkins", "review", "history",
+    "calm_case", "id", "revision", "tree", "customer", "phone", "job", "created", "status",
+    "followup_due", "planned", "offer", "wants", "answers", "outcome", "checkins", "review",
+    "history", "plan",
 }  # fmt: skip
 
 
-def case_from_data(data: Any, source: str) -> Case:
+def from_data(data: Any, source: str) -> Case:
     """Validate a parsed case file; a hand-edit that broke it gets one message naming the field."""
 
     def bad(what: str) -> BadInput:
@@ -121,7 +93,7 @@ def case_from_data(data: Any, source: str) -> Case:
     status = data.get("status")
     if status not in STATUSES:
         raise bad(f"'status' must be one of {', '.join(STATUSES)}, not {status!r}")
-    for key in ("answers", "outcome", "review"):
+    for key in ("answers", "outcome", "review", "plan"):
         if not isinstance(data.get(key) or {}, dict):
             raise bad(f"{key!r} must be a mapping")
     checkins = data.get("checkins") or []
@@ -130,14 +102,18 @@ def case_from_data(data: Any, source: str) -> Case:
     history = data.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise bad("'history' must be a list of events")
+    revision = data.get("revision", 0)
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise bad("'revision' must be a whole number")
     try:
-        created = dates.from_iso(str(data.get("created")))
+        created = from_iso(str(data.get("created")))
         due_raw = data.get("followup_due")
-        due = dates.from_iso(str(due_raw)) if due_raw not in (None, "") else None
+        due = from_iso(str(due_raw)) if due_raw not in (None, "") else None
     except BadInput as exc:
         raise bad(exc.message) from None
     return Case(
         id=data["id"],
+        revision=revision,
         tree_id=tree["id"],
         tree_version=tree.get("version", ""),
         customer=data["customer"],
@@ -146,14 +122,25 @@ def case_from_data(data: Any, source: str) -> Case:
         job=str(data.get("job") or ""),
         status=status,
         followup_due=due,
-        planned=str(data.get("planned") or ""),
+        offer=_offer(data),
         wants=str(data.get("wants") or ""),
+        plan=data.get("plan") or None,
         answers=dict(data.get("answers") or {}),
         outcome=data.get("outcome") or None,
         checkins=list(checkins),
         review=data.get("review") or None,
         history=list(history),
         extra={k: v for k, v in data.items() if k not in _CASE_KEYS},
+    )
+
+
+def _offer(data: dict[str, Any]) -> str:
+    """The plan's top option; files written before `offer` existed kept it as "Offer: ..."."""
+    if "offer" in data:
+        return str(data.get("offer") or "")
+    planned = str(data.get("planned") or "")
+    return (
+        planned.removeprefix(_LEGACY_PLANNED[0]) if planned.startswith(_LEGACY_PLANNED[0]) else ""
     )
 
 
@@ -165,27 +152,19 @@ def case_path(case_id: str) -> Path:
     return paths.cases_dir() / f"{case_id}.yaml"
 
 
-def plan_path(case_id: str) -> Path:
-    return paths.cases_dir() / f"{case_id}.md"
-
-
-def reminder_path(case_id: str) -> Path:
-    return paths.followups_dir() / f"{case_id}.ics"
-
-
 def load_case(path: Path, *, summary: bool = False) -> Case:
-    """Read a case file. With `summary`, only what comes before its answers (every field but
-    the answers themselves): enough for listings, and a fraction of the parsing."""
+    """Read a case file. With `summary`, only what comes before its plan and answers (every
+    field listings need): a fraction of the parsing."""
     if summary:
         try:
-            return _checked(path, yamlsafe.read_file(path, summary_before="\nanswers:").data)
+            return _checked(path, yamlsafe.read_file(path, summary_before=("plan", "answers")).data)
         except BadInput:
-            pass  # a hand-edited file with its answers elsewhere: read the whole of it
+            pass  # a hand-edited file, or one from before `plan:`: read the whole of it
     return _checked(path, yamlsafe.read_file(path, what="a case file").data)
 
 
 def _checked(path: Path, data: Any) -> Case:
-    case = case_from_data(data, str(path))
+    case = from_data(data, str(path))
     if case.id != path.stem:
         raise BadInput(
             f"{path}: not a valid case file: 'id' is {case.id!r} but the file is {path.name}"
@@ -193,10 +172,27 @@ def _checked(path: Path, data: Any) -> Case:
     return case
 
 
+def _text(case: Case) -> str:
+    text = dump_yaml(to_data(case))
+    size = len(text.encode("utf-8"))
+    if size > MAX_CASE_BYTES:
+        raise BadInput(
+            f"case {case.id or case.customer!r} would be {size:,} bytes, over calm's limit of "
+            f"{MAX_CASE_BYTES:,}; nothing was written. Shorten the longest answers or notes."
+        )
+    return text
+
+
 def save_case(case: Case) -> Path:
-    """Rewrite an existing case atomically."""
+    """Rewrite an existing case atomically, one revision up."""
+    case.revision += 1
+    try:
+        text = _text(case)
+    except BadInput:
+        case.revision -= 1
+        raise
     path = case_path(case.id)
-    atomic_write(path, dump_yaml(case.to_data()))
+    atomic_write(path, text)
     return path
 
 
@@ -208,13 +204,15 @@ def create_case(case: Case) -> Path:
     except OSError as exc:
         raise CalmError(f"could not create {folder}: {exc.strerror or exc}") from None
     base = f"{case.created:%Y-%m-%d}-{slugify(case.customer)}"
+    case.revision = 1
+    _text(case)  # refuse an oversized case before claiming a name
     tmp = folder / f".new-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     for n in range(1, 10_000):
         case.id = base if n == 1 else f"{base}-{n}"
         target = case_path(case.id)
         if target.exists():
             continue
-        atomic_write(tmp, dump_yaml(case.to_data()))
+        atomic_write(tmp, _text(case))
         try:
             os.link(tmp, target)
         except FileExistsError:
@@ -226,91 +224,3 @@ def create_case(case: Case) -> Path:
                 tmp.unlink()
         return target
     raise CalmError(f"too many cases named {base} in {folder}")
-
-
-# -- drafts ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Draft:
-    """An interview in progress, saved after every answer so nothing typed is lost."""
-
-    id: str
-    tree_ref: str
-    tree_id: str
-    started: datetime
-    updated: datetime
-    answers: dict[str, Any] = field(default_factory=dict)
-    seen_notes: list[str] = field(default_factory=list)
-
-    @property
-    def customer(self) -> str:
-        value = self.answers.get("customer_name")
-        return str(value) if value else ""
-
-
-def new_draft_id(now: datetime) -> str:
-    return f"{now:%Y-%m-%d-%H%M%S}-{secrets.token_hex(2)}"
-
-
-def draft_path(draft_id: str) -> Path:
-    if not SAFE_ID.fullmatch(draft_id):
-        raise BadInput(f"{draft_id[:60]!r} is not a draft name")
-    return paths.drafts_dir() / f"{draft_id}.yaml"
-
-
-def save_draft(draft: Draft) -> Path:
-    path = draft_path(draft.id)
-    data = {
-        "calm_draft": 1,
-        "id": draft.id,
-        "tree": draft.tree_ref,
-        "tree_id": draft.tree_id,
-        "started": dates.to_iso(draft.started),
-        "updated": dates.to_iso(draft.updated),
-        "answers": draft.answers,
-        "seen_notes": draft.seen_notes,
-    }
-    atomic_write(path, dump_yaml(data))
-    return path
-
-
-def load_draft(path: Path) -> Draft:
-    doc = yamlsafe.read_file(path, what="a draft")
-    data = doc.data
-    if not isinstance(data, dict) or data.get("calm_draft") != 1:
-        raise BadInput(f"{path}: not a calm draft")
-    try:
-        return Draft(
-            id=path.stem,
-            tree_ref=str(data["tree"]),
-            tree_id=str(data.get("tree_id") or data["tree"]),
-            started=dates.from_iso(str(data["started"])),
-            updated=dates.from_iso(str(data["updated"])),
-            answers=dict(data.get("answers") or {}),
-            seen_notes=[str(n) for n in data.get("seen_notes") or []],
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadInput(f"{path}: not a valid draft ({exc})") from None
-    except BadInput as exc:
-        raise BadInput(f"{path}: not a valid draft: {exc.message}") from None
-
-
-def list_drafts() -> tuple[list[Draft], list[str]]:
-    """Drafts, newest first, and a warning for each draft file that cannot be read."""
-    folder = paths.drafts_dir()
-    drafts: list[Draft] = []
-    warnings: list[str] = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
-            try:
-                drafts.append(load_draft(path))
-            except BadInput as exc:
-                warnings.append(exc.message)
-    drafts.sort(key=lambda d: d.updated, reverse=True)
-    return drafts, warnings
-
-
-def delete_draft(draft_id: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        draft_path(draft_id).unlink()

@@ -1,14 +1,17 @@
-"""A derived index of the case files, kept in the cache directory so listing never parses them all.
+"""The case index: a SQLite cache of every case's summary, so listings never parse every file.
 
-The index is only a cache: the case files are the truth, and deleting the index costs one
-rebuild. It lives outside $CALM_HOME (so a synced CALM_HOME never syncs it) in two JSON files:
+Only a cache: the case files are the truth, and deleting the index costs one rebuild. It lives
+in the per-machine cache directory (never in a synced `CALM_HOME`), keyed on the real path of the
+home. How it stays true:
 
-- `open.json`: the open cases' rows, the bad files' messages, and the cases folder's mtime. The
-  daily `calm followup` reads only this: if the folder's mtime is unchanged no case was added,
-  removed or rewritten by calm (every write is a rename), and a stat of each open case catches
-  in-place hand edits.
-- `all.json`: every case's row with its file's mtime and size; read only when the folder
-  changed, to re-parse just the files that changed, or by `calm list`.
+- Every case file's mtime and size are stored with its row. When the cases folder's mtime has
+  not moved, no case was added, removed or replaced (calm writes by rename), and a stat of each
+  open or unreadable case catches in-place hand edits; the due list reads only the open rows.
+- When the folder changed, one scan compares every file's stamp and re-parses only the files
+  that changed. After a save, `record` writes the new row at once (the after-save step).
+- A file that cannot be read is kept as a problem, reported as a warning on every listing.
+- A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache
+  that cannot be written at all is replaced by one in memory, so listings still work.
 
 This module imports nothing heavy: the `--check` fast path runs on it.
 """
@@ -16,198 +19,138 @@ This module imports nothing heavy: the `--check` fast path runs on it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import sqlite3
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
+from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
-INDEX_VERSION = 3
-FIELDS = (
-    "id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "file",
-    "wants", "root_cause", "lesson", "closed", "satisfaction",
-)  # fmt: skip
+SCHEMA_VERSION = 4
+STALE_TEMP_SECONDS = 3600
+BATCH = 500
+CLOSED_LINE = b"\nstatus: closed\n"
+ROW_COLUMNS = ", ".join(FIELDS)
+
+Progress = Callable[[int, int], None]
 
 
-class Row(NamedTuple):
-    """What listing needs of a case, without opening its file. (A named tuple, not a
-    dataclass: importing dataclasses would cost the `--check` fast path a tenth of its time.)"""
+class Listing(NamedTuple):
+    """Rows, the warnings for files that could not be read, and how many files were parsed."""
 
-    id: str
-    customer: str
-    phone: str
-    job: str
-    status: str
-    due: str
-    created: str
-    planned: str
-    tree: str
-    file: str = ""
-    wants: str = ""
-    root_cause: str = ""
-    lesson: str = ""
-    closed: str = ""
-    satisfaction: str = ""
-
-    @classmethod
-    def from_list(cls, values: list[str]) -> Row:
-        return cls(*values)
-
-    def to_list(self) -> list[str]:
-        return list(self)
+    rows: list[CaseSummary]
+    warnings: list[str]
+    rebuilt: int = 0
+    changed: tuple[str, ...] = ()
+    """Case files (names) parsed again because they changed: their derived files may be stale."""
 
 
-class Listing:
-    """Rows from the index, the warnings for files that could not be read, and how many files
-    had to be parsed again."""
-
-    def __init__(self, rows: list[Row], warnings: list[str], rebuilt: int = 0) -> None:
-        self.rows = rows
-        self.warnings = warnings
-        self.rebuilt = rebuilt
-
-
-def _index_dir() -> Path:
-    home = os.path.realpath(paths.calm_home().expanduser())
-    # A readable tail of the path plus a checksum of all of it (zlib, not hashlib: hashlib
-    # costs the `--check` fast path a few milliseconds to import OpenSSL).
+def index_dir() -> Path:
+    """This home's index folder in the cache: a readable tail of the home's real path plus a
+    checksum of all of it (zlib, not hashlib: OpenSSL costs the `--check` path milliseconds)."""
+    home = os.path.realpath(paths.calm_home())
     tail = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in home[-24:]).strip("-")
     key = f"{tail}-{zlib.crc32(home.encode('utf-8', 'surrogatepass')):08x}"
     return paths.cache_dir() / "index" / key
 
 
-def _load(path: Path) -> dict[str, Any] | None:
+# files.state: 'row' (the case is in `cases`), 'bad' (`problem` says why it cannot be read) or
+# 'closed' (calm wrote it as closed and the due list only glanced at it: not parsed yet).
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE files (
+    name TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    problem TEXT
+);
+CREATE TABLE cases (
+    {", ".join(f"{f} TEXT NOT NULL" for f in FIELDS)},
+    due_ts REAL, created_ts REAL, customer_key TEXT NOT NULL,
+    PRIMARY KEY (file)
+);
+CREATE INDEX cases_status_due ON cases (status, due_ts);
+CREATE INDEX cases_created ON cases (created_ts);
+CREATE INDEX cases_customer ON cases (customer_key);
+CREATE INDEX cases_id ON cases (id);
+"""
+
+
+def _open_db() -> sqlite3.Connection:
+    """The index database, created or rebuilt as needed; in memory if the cache is unusable."""
+    folder = index_dir()
+    target = folder / "index.sqlite3"
     try:
-        with path.open("rb") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-        return None
-    shapes = {"files": dict, "rows": list, "stamps": dict, "bad": dict}
-    for key, kind in shapes.items():
-        if key in data and not isinstance(data[key], kind):
-            return None
-    if "files" not in data and not all(k in data for k in ("rows", "stamps", "bad")):
-        return None
-    return data
-
-
-def _save(path: Path, data: dict[str, Any]) -> None:
-    """Best effort: an index that cannot be written only costs speed next time."""
-    from calmcli.errors import CalmError
-    from calmcli.files.atomic import atomic_write
-
-    with contextlib.suppress(CalmError):
-        atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-
-
-STALE_TEMP_SECONDS = 3600
-
-
-def _sweep(entry: os.DirEntry[str]) -> None:
-    """Remove a temp file an interrupted write left behind (only old ones: a fresh one may
-    belong to a write in progress)."""
-    import time
-
-    with contextlib.suppress(OSError):
-        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
-            Path(entry.path).unlink()
-
-
-PARALLEL_FROM = 2000
-CHUNK = 250
-
-
-CLOSED_LINE = b"\nstatus: closed\n"
-UNREAD_CLOSED = 0
-"""In all.json, a closed case whose row has not been read yet (see `refresh(only_open=True)`)."""
-
-Parsed = list[str] | str | int
-
-
-def _parse_chunk(paths_: list[str], only_open: bool = False) -> list[tuple[str, Parsed]]:
-    """Each file's row as a list, or the message saying why it cannot be read; with
-    `only_open`, UNREAD_CLOSED for a file that calm wrote as closed (its `status: closed` line),
-    which the due list does not need."""
-    from calmcli.errors import BadInput
-
-    out: list[tuple[str, Parsed]] = []
-    for path in paths_:
-        if only_open:
-            try:
-                with open(path, "rb") as fh:  # noqa: PTH123 (plain and quick: thousands of files)
-                    if CLOSED_LINE in fh.read(64 * 1024):
-                        out.append((path, UNREAD_CLOSED))
-                        continue
-            except OSError:
-                pass  # parsing below says what is wrong
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return _connect(":memory:")
+    for _attempt in range(2):
         try:
-            out.append((path, row_from_file(Path(path)).to_list()))
-        except BadInput as exc:
-            out.append((path, exc.message))
-    return out
+            db = _connect(str(target))
+        except sqlite3.Error:
+            pass  # not a database at all: start again below
+        else:
+            try:
+                if _healthy(db):
+                    return db
+            except sqlite3.Error:
+                pass  # a foreign or damaged database
+            db.close()
+        with contextlib.suppress(OSError):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return _connect(":memory:")
 
 
-def _parse_all(paths_: list[str], only_open: bool) -> Iterator[list[tuple[str, Parsed]]]:
-    """Parse files in chunks; thousands of them (a cold rebuild) on every core at once."""
-    import functools
-
-    parse = functools.partial(_parse_chunk, only_open=only_open)
-    chunks = [paths_[i : i + CHUNK] for i in range(0, len(paths_), CHUNK)]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths_) < PARALLEL_FROM or workers < 2:
-        yield from map(parse, chunks)
-        return
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers) as pool:
-        yield from pool.imap_unordered(parse, chunks)
+def _healthy(db: sqlite3.Connection) -> bool:
+    """This calm's index: its version, and the tables and columns it expects."""
+    if _version(db) != SCHEMA_VERSION:
+        return False
+    columns = {row[1] for row in db.execute("PRAGMA table_info(cases)")}
+    files = {row[1] for row in db.execute("PRAGMA table_info(files)")}
+    return set(FIELDS) <= columns and {"name", "mtime", "size", "state", "problem"} <= files
 
 
-def row_from_file(path: Path) -> Row:
-    """Parse one case file into a row; raises BadInput for a corrupt file."""
-    from calmcli.store import cases as store
+def _connect(target: str) -> sqlite3.Connection:
+    db = sqlite3.connect(target, timeout=10, isolation_level=None)
+    db.execute("PRAGMA busy_timeout = 10000")
+    if target != ":memory:":
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    if _version(db) is None:
+        with _writing(db):
+            if _version(db) is None:  # another process may have made it meanwhile
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+    return db
 
-    case = store.load_case(path, summary=True)
-    return row_of(case, path.name)
+
+def _version(db: sqlite3.Connection) -> int | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return int(row[0]) if row and str(row[0]).isdigit() else -1
 
 
-def row_of(case: Any, file: str) -> Row:
-    from calmcli.clock import dates
-    from calmcli.errors import BadInput
-    from calmcli.store import cases as store
-
-    review = case.review or {}
-    closed = next((e.get("at") for e in reversed(case.history) if e.get("event") == "closed"), "")
-    try:  # a hand-edited time: normalise it, or leave it out of the figures
-        closed = dates.to_iso(dates.from_iso(str(closed))) if closed else ""
-    except BadInput:
-        closed = ""
-    wants = case.wants or store.wants_text(case.answers.get("wants"))
-    return Row(
-        id=case.id,
-        customer=case.customer,
-        phone=case.phone,
-        job=case.job,
-        status=case.status,
-        due=dates.to_iso(case.followup_due) if case.followup_due else "",
-        created=dates.to_iso(case.created),
-        planned=case.planned,
-        tree=case.tree_id,
-        file=file,
-        wants=wants,
-        root_cause=str(review.get("root_cause") or ""),
-        lesson=str(review.get("lesson") or ""),
-        closed=str(closed or "") if case.status == "closed" else "",
-        satisfaction=str((case.checkins[-1].get("satisfaction") if case.checkins else "") or ""),
-    )
+@contextlib.contextmanager
+def _writing(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _dir_mtime(folder: Path) -> int | None:
@@ -218,133 +161,250 @@ def _dir_mtime(folder: Path) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        from calmcli.errors import CalmError
-
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(st.st_mode):
-        from calmcli.errors import CalmError
-
         raise CalmError(f"{folder} is not a folder; is CALM_HOME right?")
     return st.st_mtime_ns
 
 
-def open_rows(progress: Callable[[int, int], None] | None = None) -> Listing:
-    """The open cases, using `open.json` when the cases folder has not changed."""
+def _meta(db: sqlite3.Connection, key: str) -> object:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _rows(
+    db: sqlite3.Connection, where: str = "", args: tuple[object, ...] = ()
+) -> list[CaseSummary]:
+    query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY file"
+    return [CaseSummary(*r) for r in db.execute(query, args)]
+
+
+def _warnings(db: sqlite3.Connection) -> list[str]:
+    return [p for (p,) in db.execute("SELECT problem FROM files WHERE state = 'bad' ORDER BY name")]
+
+
+def open_rows(progress: Progress | None = None) -> Listing:
+    """The open cases. When the cases folder has not changed, only open and unreadable files
+    are stat'ed; otherwise the index is brought up to date, glancing at closed files only."""
     folder = paths.cases_dir()
     mtime = _dir_mtime(folder)
     if mtime is None:
         return Listing([], [])
-    idx = _index_dir()
-    data = _load(idx / "open.json")
-    if data is None or data.get("dir_mtime") != mtime:
-        full = refresh(progress, only_open=True)
-        return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
-    rows: list[Row] = []
-    changed = False
-    stamps: dict[str, list[int]] = data["stamps"]
-    warnings = [str(v) for v in data["bad"].values()]
+    db = _open_db()
     try:
-        rows = [Row.from_list(values) for values in data["rows"]]
-    except TypeError:  # a hand-made index of the right version but the wrong shape
-        rows, changed = [], True
-    # Open and broken cases are stat'ed one by one, so an in-place edit of either (an editor
-    # that does not save by rename) is seen at once. Closed cases edited in place are seen by
-    # the next full refresh (`calm list`, or any change calm makes in the folder).
-    for name in [*(r.file for r in rows), *data["bad"]]:
-        if changed:
-            break
+        if _meta(db, "dir_mtime") == mtime and _watched_unchanged(db, folder):
+            return Listing(_rows(db, "WHERE status = 'open'"), _warnings(db))
+        listing = _refresh(db, folder, progress, only_open=True)
+        return listing._replace(rows=[r for r in listing.rows if r.status == "open"])
+    finally:
+        db.close()
+
+
+def _watched_unchanged(db: sqlite3.Connection, folder: Path) -> bool:
+    """Open and unreadable files still have the stamps the index holds (in-place edits of a
+    closed case are seen by the next full refresh: `calm list`, or any change in the folder)."""
+    query = (
+        "SELECT f.name, f.mtime, f.size FROM files f LEFT JOIN cases c ON c.file = f.name "
+        "WHERE f.state = 'bad' OR c.status = 'open'"
+    )
+    for name, mtime, size in db.execute(query):
         try:
             st = (folder / name).stat()
         except OSError:
-            changed = True
-            break
-        if [st.st_mtime_ns, st.st_size] != stamps.get(name):
-            changed = True
-    if changed:  # an open case was edited in place or vanished: fall back to a full refresh
-        full = refresh(progress, only_open=True)
-        return Listing([r for r in full.rows if r.status == "open"], full.warnings, full.rebuilt)
-    return Listing(rows, warnings)
+            return False
+        if (st.st_mtime_ns, st.st_size) != (mtime, size):
+            return False
+    return True
 
 
-def refresh(
-    progress: Callable[[int, int], None] | None = None, *, only_open: bool = False
-) -> Listing:
-    """Every case, re-parsing only files whose mtime or size changed since the last index.
-
-    With `only_open` (the due list after the index was lost) files calm wrote as closed are
-    only glanced at, not parsed: they are marked unread, and the next full listing reads them.
-    The rows returned then hold the open cases, and every case that was already read.
-    """
-
+def refresh(progress: Progress | None = None) -> Listing:
+    """Every case, re-parsing only the files whose mtime or size changed since the last look."""
     folder = paths.cases_dir()
-    idx = _index_dir()
-    before = _dir_mtime(folder)
-    old = _load(idx / "all.json") or {"files": {}}
-    old_files: dict[str, list[Any]] = old["files"]
-    files: dict[str, list[Any]] = {}
-    bad: dict[str, str] = {}
-    if before is None:
+    if _dir_mtime(folder) is None:
         return Listing([], [])
+    db = _open_db()
+    try:
+        return _refresh(db, folder, progress, only_open=False)
+    finally:
+        db.close()
+
+
+def _scan(folder: Path) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+    """Case files with their (mtime, size), and the ones that cannot even be stat'ed."""
+    found: dict[str, tuple[int, int]] = {}
+    broken: dict[str, str] = {}
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
-        from calmcli.errors import CalmError
-
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
-    todo = []
     for entry in entries:
         if entry.name.startswith(".") and entry.name.endswith(".tmp"):
             _sweep(entry)
             continue
-        if not entry.name.endswith(".yaml"):
+        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
             continue
         try:
             st = entry.stat()  # follows links; a loop or a vanished file lands below
-            if not stat.S_ISREG(st.st_mode):
-                continue
         except OSError as exc:
-            bad[entry.name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
+            broken[entry.name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
             continue
-        stamp = [st.st_mtime_ns, st.st_size]
-        prev = old_files.get(entry.name)
-        if prev is not None and prev[:2] == stamp and (only_open or prev[2] != UNREAD_CLOSED):
-            files[entry.name] = prev
-        else:
-            todo.append((entry, stamp))
-    named = {entry.path: (entry.name, stamp) for entry, stamp in todo}
-    done = 0
-    for chunk in _parse_all([entry.path for entry, _ in todo], only_open):
-        for path, parsed in chunk:
-            name, stamp = named[path]
-            if isinstance(parsed, str):
-                files[name] = [*stamp, None, parsed]
-            else:
-                files[name] = [*stamp, parsed]
-        done += len(chunk)
+        if stat.S_ISREG(st.st_mode):
+            found[entry.name] = (st.st_mtime_ns, st.st_size)
+    return found, broken
+
+
+def _sweep(entry: os.DirEntry[str]) -> None:
+    """Remove a temp file an interrupted write of calm's left behind (only old ones: a fresh
+    one may belong to a write in progress)."""
+    import time
+
+    with contextlib.suppress(OSError):
+        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+            Path(entry.path).unlink()
+
+
+def _refresh(
+    db: sqlite3.Connection, folder: Path, progress: Progress | None, *, only_open: bool
+) -> Listing:
+    before = _dir_mtime(folder)
+    found, broken = _scan(folder)
+    known = {
+        name: (mtime, size, state)
+        for name, mtime, size, state in db.execute("SELECT name, mtime, size, state FROM files")
+    }
+    todo = [
+        name
+        for name, stamp in found.items()
+        if name not in known
+        or known[name][:2] != stamp
+        or (known[name][2] == "closed" and not only_open)
+    ]
+    gone = [name for name in known if name not in found]
+    changed: list[str] = []
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        parsed = [(name, found[name], _parse(folder / name, only_open)) for name in batch]
+        with _writing(db):
+            for name, (mtime, size), result in parsed:
+                _store(db, name, mtime, size, result)
+                if isinstance(result, CaseSummary):
+                    changed.append(name)
         if progress is not None:
-            progress(done, len(todo))
-    rows: list[Row] = []
-    warnings: list[str] = list(bad.values())
-    for name in sorted(files):
-        rec = files[name]
-        if rec[2] is None:
-            bad[name] = rec[3]
-            warnings.append(rec[3])
-        elif rec[2] != UNREAD_CLOSED:
-            rows.append(Row.from_list(rec[2]))
-    if todo or len(files) != len(old_files) or old.get("dir_mtime") != before:
-        _save(idx / "all.json", {"version": INDEX_VERSION, "dir_mtime": before, "files": files})
-        open_list = [r for r in rows if r.status == "open"]
-        stamps = {r.file: files[r.file][:2] for r in open_list}
-        stamps.update({name: files[name][:2] for name in bad if name in files})
-        _save(
-            idx / "open.json",
-            {
-                "version": INDEX_VERSION,
-                "dir_mtime": before,
-                "rows": [r.to_list() for r in open_list],
-                "stamps": stamps,
-                "bad": bad,
-            },
+            progress(min(start + BATCH, len(todo)), len(todo))
+    with _writing(db):
+        for name in gone:
+            db.execute("DELETE FROM files WHERE name = ?", (name,))
+            db.execute("DELETE FROM cases WHERE file = ?", (name,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
+    rows = _rows(db)
+    return Listing(rows, [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
+
+
+def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
+    """A file's summary, the message saying why it cannot be read, or None for a file calm
+    wrote as closed, glanced at only (`only_open`: the due list does not need it)."""
+    if only_open:
+        try:
+            with open(path, "rb") as fh:  # noqa: PTH123 (plain and quick: thousands of files)
+                if CLOSED_LINE in fh.read(64 * 1024):
+                    return None
+        except OSError:
+            pass  # parsing below says what is wrong
+    from calmcli.store.cases import load_case
+
+    try:
+        return load_case(path, summary=True).summary(path.name)
+    except BadInput as exc:
+        return exc.message
+
+
+def _store(
+    db: sqlite3.Connection, name: str, mtime: int, size: int, result: CaseSummary | str | None
+) -> None:
+    db.execute("DELETE FROM cases WHERE file = ?", (name,))
+    if isinstance(result, CaseSummary):
+        state, problem = "row", None
+        _insert(db, result._replace(file=name))
+    else:
+        state, problem = ("bad", result) if isinstance(result, str) else ("closed", None)
+    db.execute(
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", (name, mtime, size, state, problem)
+    )
+
+
+def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
+    from datetime import datetime
+
+    def ts(text: str) -> float | None:
+        try:
+            return datetime.fromisoformat(text).timestamp() if text else None
+        except ValueError:
+            return None
+
+    marks = ", ".join("?" for _ in FIELDS)
+    db.execute(
+        f"INSERT INTO cases ({ROW_COLUMNS}, due_ts, created_ts, customer_key) "
+        f"VALUES ({marks}, ?, ?, ?)",
+        (*row, ts(row.due), ts(row.created), customer_key(row.customer)),
+    )
+
+
+def record(rows: Iterable[tuple[CaseSummary, Path]]) -> None:
+    """Write the rows of cases just saved (the after-save step): best effort, since a stale
+    row is found and fixed by the next refresh anyway."""
+    try:
+        db = _open_db()
+    except sqlite3.Error:
+        return
+    try:
+        with _writing(db):
+            for row, path in rows:
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                _store(db, path.name, st.st_mtime_ns, st.st_size, row._replace(file=path.name))
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
+
+
+def earlier(*, customer: str | None = None, tree: str | None = None) -> list[CaseSummary]:
+    """Earlier cases of a customer (any spelling of case, spaces and accents) or a situation,
+    newest first: a query on the index as it stands, without refreshing it (a hint while an
+    interview starts must not wait on a scan of the whole history)."""
+    folder = index_dir()
+    if not (folder / "index.sqlite3").exists():
+        return []
+    try:
+        db = _open_db()
+    except sqlite3.Error:
+        return []
+    try:
+        if customer is not None:
+            where, arg = "WHERE customer_key = ?", customer_key(customer)
+        else:
+            where, arg = "WHERE tree = ?", str(tree)
+        query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY created_ts DESC LIMIT 200"
+        return [CaseSummary(*r) for r in db.execute(query, (arg,))]
+    except sqlite3.Error:
+        return []
+    finally:
+        db.close()
+
+
+def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
+    """Cases whose id starts with `prefix` (open ones first), from the index as it stands."""
+    if not (index_dir() / "index.sqlite3").exists():
+        return []
+    db = _open_db()
+    try:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            f"SELECT {ROW_COLUMNS} FROM cases WHERE id LIKE ? ESCAPE '\\' "
+            "ORDER BY status = 'open' DESC, created_ts DESC LIMIT ?"
         )
-    return Listing(rows, warnings, rebuilt=len(todo))
+        return [CaseSummary(*r) for r in db.execute(query, (pattern, limit))]
+    finally:
+        db.close()

@@ -85,3 +85,20 @@ def resolve(ref: str) -> Tree:
     close = difflib.get_close_matches(ref, names, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; trees: {', '.join(names)}"
     raise BadInput(f"no tree named {ref!r}{hint} (see `calm tree list`)")
+
+
+def by_name(name: str) -> Tree:
+    """A tree by name only, yours first, then the built-ins: a name read from a case file
+    never becomes a path."""
+    user = _user_files()
+    if name in user:
+        return load_path(user[name])
+    builtin = _builtin_files()
+    if name in builtin:
+        return load_path(builtin[name], builtin=True)
+    raise BadInput(f"no tree named {name[:60]!r} (see `calm tree list`)")
+
+
+def names() -> list[str]:
+    """Every tree name, built-in and yours, from file names alone (for shell completion)."""
+    return sorted({*_builtin_files(), *_user_files()})

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from calmcli.cli.output import busy, out
-from calmcli.errors import BadInput
+from calmcli.cli.params import AsJson, CaseArg, NoInput
 
 app = typer.Typer(
-    help="List the check-ins that are due; record one (`done`) or move it (`snooze`).",
+    help="The check-ins that are due; record one (done) or move it (snooze).",
     invoke_without_command=True,
 )
 
@@ -21,32 +18,32 @@ AFTER_CALL = (
 )
 
 
-def parse_span(text: str) -> timedelta:
-    """`7d`, `2w`, `12h` or a plain number of days."""
-    m = re.fullmatch(r"\s*(\d{1,4})\s*([dwh]?)\s*", text)
-    if not m:
-        raise BadInput(f"can't read {text!r} as a span: try 7d, 2w or 12h")
-    n, unit = int(m.group(1)), m.group(2) or "d"
-    return {"d": timedelta(days=n), "w": timedelta(weeks=n), "h": timedelta(hours=n)}[unit]
-
-
 @app.callback()
 def followup(
     ctx: typer.Context,
-    within: str = typer.Option(
-        None, "--within", help="Also list check-ins due this far ahead: 7d, 2w, 12h."
-    ),
-    all_open: bool = typer.Option(False, "--all", help="List every open case, due or not."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
-    check: bool = typer.Option(
-        False, "--check", help="Print one line for a shell prompt; exit 1 when any are due."
-    ),
+    within: Annotated[
+        str | None,
+        typer.Option("--within", metavar="SPAN", help="Also those due this far ahead: 7d, 2w."),
+    ] = None,
+    all_open: Annotated[
+        bool, typer.Option("--all", help="List every open case, due or not.")
+    ] = False,
+    as_json: AsJson = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="One line for a shell prompt. Exit 0: nothing due; 1: due; 3: cannot tell.",
+        ),
+    ] = False,
 ) -> None:
     """List overdue check-ins and those due today, soonest first."""
     if ctx.invoked_subcommand is not None:
         return
+    from calmcli.clock.dates import parse_span
+
     span = parse_span(within) if within else None
-    if check:  # normally answered by calmcli.quick without Typer; the same here
+    if check:  # normally answered by cli.entry without Typer; the same function here
         from calmcli.cli.entry import check as check_due
 
         raise typer.Exit(check_due())
@@ -57,99 +54,104 @@ def followup(
 
 @app.command()
 def done(
-    case_ref: str = typer.Argument(
-        ..., metavar="CASE", help="Case id, start of it, or customer name."
-    ),
-    reached: bool = typer.Option(
-        None, "--reached/--not-reached", help="Did you speak to the customer? Default: ask."
-    ),
-    feedback: str = typer.Option(None, "--feedback", "-f", help="What they said, in their words."),
-    satisfaction: str = typer.Option(
-        None, "--satisfaction", "-s", help="satisfied, partly or not."
-    ),
-    close: bool = typer.Option(False, "--close", help="Close the case: nothing more to follow up."),
-    next_when: str = typer.Option(None, "--next", help="When to check in again: fri, +3d, ..."),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt; use the options given."),
+    case_ref: CaseArg,
+    reached: Annotated[
+        bool | None,
+        typer.Option("--reached/--not-reached", help="Did you speak to them? Default: ask."),
+    ] = None,
+    feedback: Annotated[
+        str | None,
+        typer.Option("--feedback", "-f", metavar="TEXT", help="What they said, in their words."),
+    ] = None,
+    satisfaction: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfaction", "-s", metavar="satisfied|partly|not", help="How satisfied they are."
+        ),
+    ] = None,
+    close: Annotated[
+        bool, typer.Option("--close", help="Close the case: nothing more to follow up.")
+    ] = False,
+    next_when: Annotated[
+        str | None,
+        typer.Option("--next", metavar="DATE", help="When to check in again: fri, +3d, ..."),
+    ] = None,
+    no_input: NoInput = False,
 ) -> None:
     """Record a check-in: reached or not, their feedback and satisfaction; close or go on.
 
     Without --close or --next, a satisfied customer's case closes and any other gets another
     check-in two working days ahead.
     """
-    from calmcli.casebook import update as caseops
-    from calmcli.clock import dates
+    from calmcli.casebook.find import resolve
+    from calmcli.casebook.save import update
+    from calmcli.cli.output import busy, say
+    from calmcli.clock.dates import format_when, parse_future
+    from calmcli.clock.now import local_now
+    from calmcli.domain.lifecycle import after_checkin, check_satisfaction, record_checkin
+    from calmcli.errors import BadInput
 
-    now = dates.local_now()
-    case = caseops.resolve(case_ref)
-    if case.status != "open":
+    now = local_now()
+    check_satisfaction(satisfaction)
+    next_due = parse_future(next_when, now) if next_when else None
+    case = resolve(case_ref)
+    if not case.is_open:
         raise BadInput(f"case {case.id} is already closed")
     ask = _asker(no_input)
     if reached is None:
         reached = ask.confirm("Did you reach the customer?", True) if ask else True
-    if satisfaction is None and reached:
-        satisfaction = (
-            ask.select(
-                "How satisfied are they?",
-                [("satisfied", "Satisfied"), ("partly", "Partly"), ("not", "Not satisfied")],
-            )
-            if ask
-            else None
+    if satisfaction is None and reached and ask:
+        satisfaction = ask.select(
+            "How satisfied are they?",
+            [("satisfied", "Satisfied"), ("partly", "Partly"), ("not", "Not satisfied")],
         )
     if feedback is None and ask and reached:
         feedback = ask.text("Their feedback, in their own words (Enter: none)")
-    next_due = dates.parse_future(next_when, now) if next_when else None
-    if not close and next_due is None:
-        if satisfaction == "satisfied":
-            close = True
-        else:
-            next_due = dates.default_followup(now)
-    updated = caseops.update(
+    decision = after_checkin(satisfaction=satisfaction, close=close, next_due=next_due, now=now)
+    updated = update(
         case.id,
-        lambda c: caseops.record_checkin(
+        lambda c: record_checkin(
             c,
             now,
             reached=bool(reached),
             feedback=feedback or "",
             satisfaction=satisfaction,
-            close=close,
-            next_due=next_due,
+            decision=decision,
         ),
         on_wait=busy,
     )
-    if updated.status == "closed":
-        out().print(
-            f"Closed {updated.id}. Thank them for raising it; it helps you improve.", markup=False
-        )
-        out().print(
-            "When you have a quiet moment: calm review " + updated.id, style="dim", markup=False
-        )
+    if not updated.is_open:
+        say(f"Closed {updated.id}. Thank them for raising it; it helps you improve.")
+        say(f"When you have a quiet moment: calm review {updated.id}", style="dim")
     else:
         assert updated.followup_due is not None
-        when = dates.format_when(updated.followup_due, now)
-        out().print(f"Next check-in with {updated.customer}: {when}", markup=False)
-    out().print(AFTER_CALL, style="dim italic", markup=False)
+        say(f"Next check-in with {updated.customer}: {format_when(updated.followup_due, now)}")
+    say(AFTER_CALL, style="dim italic")
 
 
 @app.command()
 def snooze(
-    case_ref: str = typer.Argument(
-        ..., metavar="CASE", help="Case id, start of it, or customer name."
-    ),
-    until: str = typer.Option(
-        ..., "--until", "-u", help="New check-in time: tomorrow 9am, fri, +3d, ..."
-    ),
+    case_ref: CaseArg,
+    until: Annotated[
+        str,
+        typer.Option(
+            "--until", "-u", metavar="DATE", help="New check-in time: tomorrow 9am, fri, +3d."
+        ),
+    ],
 ) -> None:
     """Move a case's next check-in."""
-    from calmcli.casebook import update as caseops
-    from calmcli.clock import dates
+    from calmcli.casebook.find import resolve
+    from calmcli.casebook.save import update
+    from calmcli.cli.output import busy, say
+    from calmcli.clock.dates import format_when, parse_future
+    from calmcli.clock.now import local_now
+    from calmcli.domain.lifecycle import snooze as move
 
-    now = dates.local_now()
-    when = dates.parse_future(until, now)
-    case = caseops.resolve(case_ref)
-    updated = caseops.update(case.id, lambda c: caseops.snooze(c, now, when), on_wait=busy)
-    out().print(
-        f"Check-in with {updated.customer} moved to {dates.format_when(when, now)}.", markup=False
-    )
+    now = local_now()
+    when = parse_future(until, now)
+    case = resolve(case_ref)
+    updated = update(case.id, lambda c: move(c, now, when), on_wait=busy)
+    say(f"Check-in with {updated.customer} moved to {format_when(when, now)}.")
 
 
 def _asker(no_input: bool) -> Any:

@@ -1,4 +1,4 @@
-"""Cases on screen and as Markdown: the due list, `calm show`, and the export's history."""
+"""Cases on screen: the due list, `calm list` lines and `calm show`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from rich.text import Text
 
 from calmcli.cli.output import lit
 from calmcli.clock import dates
+from calmcli.domain.crib import actions, when
+from calmcli.domain.lifecycle import REVIEW_LABELS
 from calmcli.textsafe import one_line
 
 if TYPE_CHECKING:
+    from calmcli.domain.case import Case
     from calmcli.domain.followups import Due
     from calmcli.domain.plan import CallPlan
-    from calmcli.store.cases import Case
-    from calmcli.store.index import Row
+    from calmcli.domain.summary import CaseSummary
 
 
 def due_list(items: list[Due], now: datetime, width: int) -> Text:
@@ -50,7 +52,7 @@ def due_list(items: list[Due], now: datetime, width: int) -> Text:
     return out
 
 
-def case_lines(rows: list[Row], now: datetime, width: int) -> Text:
+def case_lines(rows: list[CaseSummary], now: datetime, width: int) -> Text:
     """Cases one per line in aligned columns (one Text: a Rich table of thousands of cases
     takes seconds to lay out)."""
 
@@ -87,26 +89,13 @@ def case_lines(rows: list[Row], now: datetime, width: int) -> Text:
     return out
 
 
-def _plan_for(case: Case) -> CallPlan | None:
-    """The case's call plan, rebuilt from its answers with its tree (None if the tree is gone)."""
-    from calmcli.domain.plan import build_plan
-    from calmcli.errors import CalmError
-    from calmcli.tree import registry
-
-    try:
-        tree = registry.resolve(case.tree_id)
-        return build_plan(tree, case.answers, case.created)
-    except (CalmError, KeyError):
-        return None
-
-
-def case_view(case: Case) -> list[Any]:
-    """Everything about a case, for `calm show`."""
+def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
+    """Everything about a case, for `calm show`: its plan (with the check-in as it now
+    stands), what was agreed, the check-ins, the review and the history."""
     from calmcli.cli.views.plan import call_plan
 
     now = dates.local_now()
     parts: list[Any] = []
-    plan = _plan_for(case)
     if plan is not None:
         from dataclasses import replace
 
@@ -120,9 +109,9 @@ def case_view(case: Case) -> list[Any]:
     parts.append(status)
     if case.outcome:
         o = case.outcome
-        body = lit(f"Agreed: {o.get('option') or '-'}")
-        for a in _actions(o):
-            due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
+        body = lit(f"Agreed: {case.agreed or '-'}")
+        for a in actions(o):
+            due = f" (by {when(a.get('due'), now)})" if a.get("due") else ""
             body.append(lit(f"\n• {a.get('what')}{due}"))
         if o.get("notes"):
             body.append(lit(f"\nNotes: {o['notes']}"))
@@ -133,7 +122,7 @@ def case_view(case: Case) -> list[Any]:
             table.add_column(name, overflow="fold")
         for c in case.checkins:
             table.add_row(
-                _when(c.get("at"), now),
+                when(c.get("at"), now),
                 "yes" if c.get("reached") else "no",
                 str(c.get("satisfaction") or "-"),
                 lit(c.get("feedback") or ""),
@@ -147,16 +136,9 @@ def case_view(case: Case) -> list[Any]:
     history.add_column("details", overflow="fold")
     for event in case.history:
         details = ", ".join(f"{k}: {v}" for k, v in event.items() if k not in ("at", "event"))
-        history.add_row(_when(event.get("at"), now), str(event.get("event")), lit(details))
+        history.add_row(when(event.get("at"), now), str(event.get("event")), lit(details))
     parts.append(history)
     return parts
-
-
-def _actions(outcome: dict[str, Any]) -> list[dict[str, Any]]:
-    """Promised actions as {what, due}, whatever shape a hand edit left them in."""
-    raw = outcome.get("actions")
-    items = raw if isinstance(raw, list) else [raw] if raw else []
-    return [a if isinstance(a, dict) else {"what": a} for a in items]
 
 
 def review_panel(review: dict[str, Any]) -> Panel:
@@ -169,70 +151,3 @@ def review_panel(review: dict[str, Any]) -> Panel:
             body.append(f"{label}: ", style="bold")
             body.append(lit(value))
     return Panel(body, title="Review", title_align="left")
-
-
-REVIEW_LABELS = (
-    ("led_to", "What led to it"),
-    ("avoidable", "Avoidable"),
-    ("effective", "Resolution effective"),
-    ("went_well", "What went well"),
-    ("root_cause", "Root cause"),
-    ("change", "Change to make"),
-    ("lesson", "Lesson"),
-)
-
-
-def _when(value: Any, now: datetime) -> str:
-    from calmcli.errors import BadInput
-
-    try:
-        return dates.format_when(dates.from_iso(str(value)), now)
-    except BadInput:
-        return str(value)
-
-
-def case_markdown(case: Case) -> str:
-    """What happened after the plan, as Markdown (for `calm export --format md`)."""
-    from calmcli.domain.plan import _md
-
-    now = dates.local_now()
-    lines = [f"## Status: {case.status}", ""]
-    if case.status == "open" and case.followup_due:
-        lines += [f"Next check-in: {dates.format_when(case.followup_due, now)}", ""]
-    if case.outcome:
-        lines += [
-            "## What was agreed",
-            "",
-            f"- Option: {_md(str(case.outcome.get('option') or '-'))}",
-        ]
-        for a in _actions(case.outcome):
-            due = f" (by {_when(a.get('due'), now)})" if a.get("due") else ""
-            lines.append(f"- Action: {_md(str(a.get('what')))}{due}")
-        if case.outcome.get("notes"):
-            lines.append(f"- Notes: {_md(str(case.outcome['notes']))}")
-        lines.append("")
-    if case.checkins:
-        lines += ["## Check-ins", ""]
-        for c in case.checkins:
-            reached = "reached" if c.get("reached") else "not reached"
-            lines.append(
-                f"- {_when(c.get('at'), now)}: {reached}, {c.get('satisfaction') or '-'}; "
-                f"{_md(str(c.get('feedback') or ''))}"
-            )
-        lines.append("")
-    if case.review:
-        lines += ["## Review", ""]
-        lines += [
-            f"- {label}: {_md(str(case.review[k]))}"
-            for k, label in REVIEW_LABELS
-            if case.review.get(k) not in (None, "")
-        ]
-        lines.append("")
-    lines += ["## History", ""]
-    for e in case.history:
-        details = ", ".join(f"{k}: {v}" for k, v in e.items() if k not in ("at", "event"))
-        lines.append(
-            f"- {_when(e.get('at'), now)} {e.get('event')}"
-            + (f" ({_md(details)})" if details else "")
-        )
-    return "\n".join(lines) + "\n"

@@ -37,6 +37,8 @@ def show_due(
                 "phone": i.row.phone,
                 "job": i.row.job,
                 "planned": i.row.planned,
+                "offer": i.row.offer or None,
+                "agreed": i.row.agreed or None,
                 "due": i.row.due or None,
                 "state": i.state,
                 "days_overdue": i.days_overdue,

@@ -1,0 +1,70 @@
+"""Naming a case: by its full id, the start of its id, or the customer's name."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from calmcli.domain.case import Case
+from calmcli.domain.summary import CaseSummary, customer_key
+from calmcli.errors import BadInput
+from calmcli.store import cases, index
+
+
+def find(ref: str, rows: list[CaseSummary], warnings: list[str] | None = None) -> CaseSummary:
+    """A case by full id, unique id prefix, or customer name (exact, then partial). When nothing
+    matches but a file that could not be read might be the one, say so, naming the file."""
+    ref = ref.strip()
+    if not ref:
+        raise BadInput("name a case: its id, the start of its id, or the customer's name")
+    for row in rows:
+        if row.id == ref:
+            return row
+    folded = customer_key(ref)
+    for matcher in (
+        lambda r: r.id.startswith(ref),
+        lambda r: customer_key(r.customer) == folded,
+        lambda r: folded in customer_key(r.customer),
+    ):
+        found = [r for r in rows if matcher(r)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            found.sort(key=lambda r: r.created, reverse=True)
+            raise BadInput(
+                f"{ref!r} matches {len(found)} cases; use the case id",
+                details=[f"{r.id}  {r.customer}  ({r.status})" for r in found[:20]],
+            )
+    unreadable = _unreadable_matches(ref, warnings or [])
+    if unreadable:
+        raise BadInput(
+            f"no readable case matches {ref!r}; this file may be the one, but calm cannot read it",
+            details=unreadable,
+        )
+    names = {r.id: r for r in rows} | {r.customer: r for r in rows}
+    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise BadInput(f"no case matches {ref!r}{hint} (see `calm list`)")
+
+
+def _unreadable_matches(ref: str, warnings: list[str]) -> list[str]:
+    """Warnings about unreadable files whose name holds the ref (an id, or a name's slug)."""
+    slug = cases.slugify(ref)
+    out = []
+    for warning in warnings:
+        name = Path(warning.split(":", 1)[0]).name
+        if ref in name or (slug != "customer" and slug in name):
+            out.append(warning)
+    return out
+
+
+def resolve(ref: str) -> Case:
+    """Load the case `ref` names (its derived files are repaired if found stale)."""
+    from calmcli.casebook.save import repair
+
+    listing = index.refresh()
+    row = find(ref, listing.rows, listing.warnings)
+    path = cases.case_path(row.id)
+    case = cases.load_case(path)
+    repair(case, path)
+    return case

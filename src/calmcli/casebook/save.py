@@ -1,0 +1,163 @@
+"""The one save path: every change to a case is written here, then its derived files.
+
+The case file is the only source of truth. After it is written, one after-save step rewrites
+what is derived from it: the crib sheet (`cases/<id>.md`), the calendar reminder
+(`followups/<id>.ics`) and the index row. A derived file found stale or missing later (a crash
+between two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from calmcli.clock.now import local_now
+from calmcli.domain.case import Case
+from calmcli.domain.crib import crib_sheet
+from calmcli.domain.plan import CallPlan, build_plan
+from calmcli.domain.reminders import reminder_for
+from calmcli.errors import BadInput, CalmError
+from calmcli.files import paths
+from calmcli.files.atomic import atomic_write
+from calmcli.store import cases, index
+from calmcli.store.locks import case_book_lock
+from calmcli.tree.model import Tree
+
+
+def crib_path(case_id: str) -> Path:
+    return paths.cases_dir() / f"{case_id}.md"
+
+
+def reminder_path(case_id: str) -> Path:
+    return paths.followups_dir() / f"{case_id}.ics"
+
+
+def plan_of(case: Case) -> CallPlan | None:
+    """The call plan the case was made with; for a case from before plans were kept, rebuilt
+    from its tree (by name only: a case file's text never becomes a path), if it still exists."""
+    if case.plan:
+        return CallPlan.from_data(case.plan)
+    from calmcli.tree import registry
+
+    try:
+        tree = registry.by_name(case.tree_id)
+        return build_plan(tree, case.answers, case.created)
+    except (CalmError, KeyError):
+        return None
+
+
+def after_save(case: Case, path: Path) -> None:
+    """Rewrite everything derived from the case just written at `path`."""
+    atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now()))
+    _write_reminder(case)
+    index.record([(case.summary(path.name), path)])
+
+
+def _write_reminder(case: Case) -> None:
+    target = reminder_path(case.id)
+    if case.is_open and case.followup_due is not None:
+        atomic_write(target, reminder_for(case))
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+
+
+def repair(case: Case, path: Path) -> bool:
+    """Rebuild the derived files that are older than the case file, or missing; True if any
+    was. Best effort: a failure here must not stop the command that asked."""
+    try:
+        written = path.stat().st_mtime_ns
+    except OSError:
+        return False
+    stale = [p for p in (crib_path(case.id), reminder_path(case.id)) if _older(p, written)]
+    wants_reminder = case.is_open and case.followup_due is not None
+    if not wants_reminder and reminder_path(case.id).exists():
+        stale.append(reminder_path(case.id))
+    elif not wants_reminder and reminder_path(case.id) in stale:
+        stale.remove(reminder_path(case.id))
+    if not stale:
+        return False
+    with contextlib.suppress(CalmError):
+        if crib_path(case.id) in stale:
+            atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now()))
+        if reminder_path(case.id) in stale:
+            _write_reminder(case)
+    return True
+
+
+def _older(target: Path, than: int) -> bool:
+    try:
+        return target.stat().st_mtime_ns < than
+    except OSError:
+        return True
+
+
+def repair_changed(names: tuple[str, ...]) -> None:
+    """After a listing found case files changed behind calm's back: repair their derived files."""
+    for name in names:
+        path = paths.cases_dir() / name
+        try:
+            case = cases.load_case(path)
+        except BadInput:
+            continue
+        repair(case, path)
+
+
+def update(
+    case_id: str,
+    change: Callable[[Case], None],
+    *,
+    on_wait: Callable[[], None] | None = None,
+) -> Case:
+    """Apply `change` under the lock to a fresh read of the case, write it, then its derived
+    files. A change that raises leaves the case file as it was."""
+    with case_book_lock(on_wait):
+        path = cases.case_path(case_id)
+        case = cases.load_case(path)
+        change(case)
+        cases.save_case(case)
+        after_save(case, path)
+        return case
+
+
+@dataclass(frozen=True)
+class Created:
+    case: Case
+    plan: CallPlan
+    case_path: Path
+    crib_path: Path
+    reminder_path: Path
+
+
+def create(tree: Tree, answers: dict[str, Any], now: datetime, *, draft: str = "") -> Created:
+    """A new case from an interview's answers: the case, its crib sheet and its reminder, all
+    three or (on any failure) none, so the draft stays the one place the answers are."""
+    plan = build_plan(tree, answers, now)
+    case = Case(
+        id="",
+        tree_id=tree.id,
+        tree_version=tree.version,
+        customer=str(answers.get("customer_name") or plan.customer),
+        created=now,
+        phone=str(answers.get("customer_phone") or ""),
+        job=plan.job,
+        followup_due=plan.followup,
+        offer=plan.top_option,
+        plan=plan.to_data(),
+        answers=answers,
+    )
+    details = {"tree": f"{tree.id} v{tree.version}"} | ({"draft": draft} if draft else {})
+    case.add_event("created", now, **details)
+    path = cases.create_case(case)
+    try:
+        after_save(case, path)
+    except BaseException:
+        for target in (reminder_path(case.id), crib_path(case.id), path):
+            with contextlib.suppress(OSError):
+                target.unlink()
+        raise
+    return Created(case, plan, path, crib_path(case.id), reminder_path(case.id))

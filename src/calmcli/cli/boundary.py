@@ -1,0 +1,67 @@
+"""The one error boundary: `CalmError`, Ctrl-C and SIGTERM become a message and an exit code.
+
+Every way into calm runs through here: the fast paths in `entry` (plain `calm followup` and
+`--check`) call `guarded`, and the Typer app's group calls `handle` for each command. Only the
+standard library is imported at module level, so the `--check` path stays quick; Rich is loaded
+only when there is an error to show on a terminal.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from calmcli.errors import EXIT_INTERRUPTED, CalmError, Interrupted
+from calmcli.textsafe import clean
+
+
+def _term_as_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM (a closed terminal, `kill`) ends calm like Ctrl-C: whatever is in hand is kept
+    and calm exits 130 with a message, instead of dying silently with 143."""
+    signal.signal(signal.SIGTERM, _term_as_interrupt)
+
+
+def report(exc: CalmError) -> None:
+    """`calm: message` on stderr, then one indented line per detail; user text made safe."""
+    lines = [f"calm: {clean(exc.message)}", *(f"  {clean(line)}" for line in exc.details)]
+    if sys.stderr.isatty():
+        from calmcli.cli.output import err
+
+        console = err()
+        console.print(lines[0], style="bold red", markup=False, highlight=False)
+        for line in lines[1:]:
+            console.print(line, markup=False, highlight=False)
+        return
+    try:
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr closed: the exit code still tells
+
+
+def handle(exc: BaseException) -> int:
+    """Report `exc` and give the exit code; anything but CalmError or Ctrl-C is re-raised."""
+    if isinstance(exc, KeyboardInterrupt):
+        exc = Interrupted("interrupted")
+    if not isinstance(exc, CalmError):
+        raise exc
+    report(exc)
+    return exc.exit_code
+
+
+def guarded(run: Callable[[], int | None]) -> int:
+    """Run a command; its exit code, or the one its error maps to."""
+    install_signal_handlers()
+    try:
+        return run() or 0
+    except (CalmError, KeyboardInterrupt) as exc:
+        return handle(exc)
+
+
+__all__ = ["EXIT_INTERRUPTED", "guarded", "handle", "install_signal_handlers", "report"]

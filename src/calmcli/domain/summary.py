@@ -1,0 +1,57 @@
+"""A case in one line: what listings, the due list and the patterns need, without its answers.
+
+A named tuple, not a dataclass: the `calm followup --check` fast path builds these from the index
+and cannot afford to import dataclasses.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class CaseSummary(NamedTuple):
+    """One case as the index keeps it. Times are ISO text ("" when unset)."""
+
+    id: str
+    customer: str
+    phone: str
+    job: str
+    status: str
+    due: str
+    created: str
+    offer: str
+    """The top option of the call plan: what calm suggested offering."""
+    agreed: str
+    """The option agreed on the call (`calm log`), or "" before that."""
+    tree: str
+    file: str = ""
+    wants: str = ""
+    root_cause: str = ""
+    lesson: str = ""
+    closed: str = ""
+    satisfaction: str = ""
+
+    @property
+    def planned(self) -> str:
+        """What comes next, in words: the agreed option, else the one to offer."""
+        if self.agreed:
+            return f"Agreed: {self.agreed}"
+        return f"Offer: {self.offer}" if self.offer else ""
+
+    @classmethod
+    def from_list(cls, values: list[str]) -> CaseSummary:
+        return cls(*values)
+
+    def to_list(self) -> list[str]:
+        return list(self)
+
+
+FIELDS = CaseSummary._fields
+
+
+def customer_key(name: str) -> str:
+    """A customer's name for matching: Unicode-normalised (NFKC, so composed and decomposed
+    accents agree), case-folded, spaces collapsed."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
