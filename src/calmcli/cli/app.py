@@ -43,16 +43,45 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("new", help=new_cmd.HELP)(new_cmd.new)
-app.add_typer(followup_cmd.app, name="followup")
-app.command("log")(log_cmd.log)
-app.command("list")(cases_cmd.list_cases)
-app.command("show")(cases_cmd.show)
-app.command("export")(cases_cmd.export)
-app.command("review")(learn_cmd.review)
-app.command("patterns")(learn_cmd.patterns)
-app.command("breathe")(learn_cmd.breathe)
-app.add_typer(tree_cmd.app, name="tree")
+# Short helps are written to fit `calm --help` at 80 columns, where Click would cut the
+# docstrings' first sentences short with "...".
+app.command(
+    "new", help=new_cmd.HELP, short_help="Prepare for the call back: a plan and a reminder"
+)(new_cmd.new)
+app.add_typer(followup_cmd.app, name="followup", short_help="Check-ins that are due; done; snooze")
+app.command("log", short_help="After the call: what was agreed, the next check-in")(log_cmd.log)
+app.command("list", short_help="List cases, newest first")(cases_cmd.list_cases)
+app.command("show", short_help="A case: its plan, what was agreed, its history")(cases_cmd.show)
+app.command("export", short_help="Print a case as Markdown, iCalendar or JSON")(cases_cmd.export)
+app.command("review", short_help="Look back on a case: root cause, one lesson")(learn_cmd.review)
+app.command("patterns", short_help="What keeps coming back, and its lessons")(learn_cmd.patterns)
+app.command("breathe", short_help="A guided box-breathing timer")(learn_cmd.breathe)
+app.add_typer(tree_cmd.app, name="tree", short_help="List, draw and check interview trees")
+
+
+def _plain_argument_names() -> None:
+    """Typer writes a required argument as `{CASE}` in the usage line and adds its type in
+    the list (`CASE <str>`). Every argument of calm's has a metavar that says what to type,
+    so show that alone: `calm show CASE`, `calm new [DRAFT]`."""
+    from typer.core import TyperArgument
+
+    if not hasattr(TyperArgument, "_usage_display_name"):  # older Typer: already plain
+        return
+    typed = TyperArgument.display_type_rich
+
+    def usage(self: TyperArgument) -> str:
+        name = self.metavar or (self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def display_type(self: TyperArgument, ctx: Any) -> str | None:
+        return None if self.metavar else typed(self, ctx)
+
+    TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = display_type  # type: ignore[method-assign]
+
+
+_plain_argument_names()
 
 
 def _version(value: bool) -> None:

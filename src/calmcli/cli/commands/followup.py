@@ -52,7 +52,7 @@ def followup(
     show_due(span=span, span_text=within or "", every=all_open, as_json=as_json)
 
 
-@app.command()
+@app.command(short_help="Record a check-in; close the case or go on")
 def done(
     case_ref: CaseArg,
     reached: Annotated[
@@ -74,7 +74,9 @@ def done(
     ] = False,
     next_when: Annotated[
         str | None,
-        typer.Option("--next", metavar="DATE", help="When to check in again: fri, +3d, ..."),
+        typer.Option(
+            "--next", metavar="DATE", help="When to check in again: fri, +3d, 2026-12-01."
+        ),
     ] = None,
     no_input: NoInput = False,
 ) -> None:
@@ -129,7 +131,7 @@ def done(
     say(AFTER_CALL, style="dim italic")
 
 
-@app.command()
+@app.command(short_help="Move a case's next check-in")
 def snooze(
     case_ref: CaseArg,
     until: Annotated[

@@ -101,7 +101,10 @@ def patterns(
 
 def breathe(
     seconds: Annotated[
-        int, typer.Option("--seconds", "-s", min=1, max=3600, help="How long, in seconds.")
+        int,
+        typer.Option(
+            "--seconds", "-s", metavar="SECONDS", min=1, max=3600, help="How long: 1 to 3600."
+        ),
     ] = 60,
 ) -> None:
     """A guided box-breathing timer: in for four, hold for four, out for four, hold for four."""

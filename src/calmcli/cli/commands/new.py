@@ -54,7 +54,7 @@ def new(
         bool, typer.Option("--resume", help="Continue an interrupted interview.")
     ] = False,
     draft_ref: Annotated[
-        str | None, typer.Argument(metavar="[DRAFT]", help="With --resume: which draft.")
+        str | None, typer.Argument(metavar="DRAFT", help="With --resume: which draft.")
     ] = None,
 ) -> None:
     from calmcli.casebook import drafting

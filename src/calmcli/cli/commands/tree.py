@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 
-@app.command("list")
+@app.command("list", short_help="The built-in trees and yours, with their titles")
 def list_() -> None:
     """List the built-in trees and yours (in $CALM_HOME/trees/), with their titles."""
     from rich.table import Table
@@ -34,9 +34,11 @@ def list_() -> None:
     out().print(table)
 
 
-@app.command()
+@app.command(short_help="Draw a tree: sections, questions, branches")
 def show(
-    name: str = typer.Argument(..., help="A tree name (see `calm tree list`) or a path to a file."),
+    name: str = typer.Argument(
+        ..., metavar="TREE", help="A tree name (see `calm tree list`) or a path to a file."
+    ),
 ) -> None:
     """Draw a tree's flow: its sections, questions and branches."""
     from calmcli.cli.views.tree import tree_flow
@@ -45,10 +47,12 @@ def show(
     out().print(tree_flow(registry.resolve(name)))
 
 
-@app.command()
+@app.command(short_help="Check tree files; every problem as file:line:column")
 def check(
     files: list[Path] = typer.Argument(  # noqa: B008
-        None, help="Tree files to check. Default: the built-ins and every tree of yours."
+        None,
+        metavar="FILE",
+        help="Tree files to check. Default: the built-ins and every tree of yours.",
     ),
 ) -> None:
     """Check tree files; print every problem as file:line:column: node: message.
@@ -77,7 +81,7 @@ def check(
         raise BadInput(f"{failed} of {len(targets)} tree file(s) have problems")
 
 
-@app.command()
+@app.command(short_help="The tree format's JSON Schema, for editors")
 def schema() -> None:
     """Print the JSON Schema of the tree format, for editor completion and checking."""
     from importlib import resources
