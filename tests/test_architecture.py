@@ -41,9 +41,9 @@ def layer_of(module: str) -> int:
     best = None
     for i, prefixes in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                if best is None or len(prefix) > best[1]:
-                    best = (i, len(prefix))
+            inside = module == prefix or module.startswith(prefix + ".")
+            if inside and (best is None or len(prefix) > best[1]):
+                best = (i, len(prefix))
     assert best is not None, f"{module} is in no layer; add it to LAYERS and the docs"
     return best[0]
 

@@ -23,7 +23,7 @@ from calmcli.cli.app import app
 from calmcli.cli.views.recall import recall_panel
 from calmcli.domain import lifecycle
 from calmcli.domain.case import Case
-from calmcli.domain.summary import FIELDS, CaseSummary
+from calmcli.domain.summary import CaseSummary
 from calmcli.files import paths
 from calmcli.store import cases as store
 from calmcli.store import index
@@ -663,9 +663,7 @@ def test_remember_a_situation(rows: list[CaseSummary], known: dict[str, Case]) -
 
 def unlearned(row: CaseSummary) -> CaseSummary:
     """The same row without its lesson."""
-    values = row.to_list()
-    values[FIELDS.index("lesson")] = ""
-    return CaseSummary.from_list(values)
+    return row._replace(lesson="")
 
 
 def test_remember_falls_back_to_the_newest_case_that_has_a_lesson(

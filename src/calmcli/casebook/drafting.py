@@ -9,6 +9,7 @@ from typing import Any
 
 from calmcli.clock.now import local_now
 from calmcli.domain.answers import scan_answers_file
+from calmcli.domain.case import Case
 from calmcli.domain.interview import Interview, NonInteractive, Prompter
 from calmcli.errors import BadInput
 from calmcli.store import drafts
@@ -78,3 +79,24 @@ def answers_without_prompts(
             f"{answers_file}: {n} problem{'s' if n > 1 else ''} in the answers", details=details
         )
     return answers
+
+
+def already_saved(draft: drafts.Draft) -> Case | None:
+    """The case this draft was saved as, if calm was stopped after the save but before it
+    removed the draft (a kill, a power cut): then the draft is removed and the case's derived
+    files repaired, instead of saving the same interview a second time."""
+    from calmcli.casebook.save import repair
+    from calmcli.files import paths
+    from calmcli.store import cases
+
+    slug = cases.slugify(draft.customer) if draft.customer else "*"
+    for path in sorted(paths.cases_dir().glob(f"*-{slug}*.yaml")):
+        try:
+            case = cases.load_case(path)
+        except BadInput:
+            continue
+        if case.history and case.history[0].get("draft") == draft.id:
+            repair(case, path)
+            drafts.delete_draft(draft.id)
+            return case
+    return None

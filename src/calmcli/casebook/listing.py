@@ -16,9 +16,12 @@ from calmcli.store.index import Listing
 def all_cases(progress: Callable[[int, int], None] | None = None) -> Listing:
     """Every case; derived files of cases changed behind calm's back are repaired on the way."""
     from calmcli.casebook.save import repair_changed
+    from calmcli.files import paths
+    from calmcli.files.atomic import sweep
 
     listing = index.refresh(progress)
     repair_changed(listing.changed)
+    sweep(paths.followups_dir())
     return listing
 
 

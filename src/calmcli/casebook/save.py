@@ -50,10 +50,27 @@ def plan_of(case: Case) -> CallPlan | None:
         return None
 
 
-def after_save(case: Case, path: Path) -> None:
-    """Rewrite everything derived from the case just written at `path`."""
-    atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now()))
-    _write_reminder(case)
+Problems = Callable[[str], None]
+
+
+def after_save(
+    case: Case, path: Path, on_problem: Problems | None = None, *, strict: bool = False
+) -> None:
+    """Rewrite everything derived from the case just written at `path`. The case is saved
+    whatever happens here: a derived file that cannot be written (a full disk, a hand-edited
+    date no calendar can hold) is reported through `on_problem`, not raised, and is rebuilt
+    when next found stale. With `strict` (a new case, which is all or nothing) it is raised."""
+    for write in (
+        lambda: atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now())),
+        lambda: _write_reminder(case),
+    ):
+        try:
+            write()
+        except CalmError as exc:
+            if strict:
+                raise
+            if on_problem is not None:
+                on_problem(f"case {case.id} is saved, but {exc.message}")
     index.record([(case.summary(path.name), path)])
 
 
@@ -112,6 +129,7 @@ def update(
     change: Callable[[Case], None],
     *,
     on_wait: Callable[[], None] | None = None,
+    on_problem: Problems | None = None,
 ) -> Case:
     """Apply `change` under the lock to a fresh read of the case, write it, then its derived
     files. A change that raises leaves the case file as it was."""
@@ -119,8 +137,11 @@ def update(
         path = cases.case_path(case_id)
         case = cases.load_case(path)
         change(case)
+        # Past the highest revision this machine has seen: a case restored from an older copy
+        # and then changed on purpose is newer than everything before it.
+        case.revision = max(case.revision, index.seen_revision(case_id))
         cases.save_case(case)
-        after_save(case, path)
+        after_save(case, path, on_problem)  # in the lock: derived files follow saves in order
         return case
 
 
@@ -133,7 +154,13 @@ class Created:
     reminder_path: Path
 
 
-def create(tree: Tree, answers: dict[str, Any], now: datetime, *, draft: str = "") -> Created:
+def create(
+    tree: Tree,
+    answers: dict[str, Any],
+    now: datetime,
+    *,
+    draft: str = "",
+) -> Created:
     """A new case from an interview's answers: the case, its crib sheet and its reminder, all
     three or (on any failure) none, so the draft stays the one place the answers are."""
     plan = build_plan(tree, answers, now)
@@ -154,7 +181,7 @@ def create(tree: Tree, answers: dict[str, Any], now: datetime, *, draft: str = "
     case.add_event("created", now, **details)
     path = cases.create_case(case)
     try:
-        after_save(case, path)
+        after_save(case, path, strict=True)
     except BaseException:
         for target in (reminder_path(case.id), crib_path(case.id), path):
             with contextlib.suppress(OSError):

@@ -78,7 +78,7 @@ def _plain_argument_names() -> None:
         return None if self.metavar else typed(self, ctx)
 
     TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = display_type  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = display_type  # type: ignore[method-assign,assignment]
 
 
 _plain_argument_names()

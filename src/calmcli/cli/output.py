@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from rich.console import Console
@@ -10,15 +11,36 @@ from rich.text import Text
 from calmcli.errors import CalmError
 from calmcli.textsafe import clean
 
+MIN_WIDTH = 20
+
+
+def _width() -> int | None:
+    """The width to draw at: Rich's own choice, unless COLUMNS is junk or too small to draw
+    anything in (COLUMNS=0 would otherwise print nothing at all, not even an error)."""
+    raw = os.environ.get("COLUMNS")
+    if raw is None:
+        return None
+    try:
+        columns = int(raw)
+    except ValueError:
+        columns = 0
+    if columns >= MIN_WIDTH:
+        return None
+    try:
+        columns = os.get_terminal_size().columns
+    except OSError:
+        columns = 80
+    return max(MIN_WIDTH, columns)
+
 
 @cache
 def out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, width=_width())
 
 
 @cache
 def err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, width=_width())
 
 
 def say(text: str, *, style: str | None = None) -> None:

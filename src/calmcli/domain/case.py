@@ -102,4 +102,5 @@ class Case:
             lesson=str(review.get("lesson") or ""),
             closed=self.closed_at(),
             satisfaction=str(last or ""),
+            revision=self.revision,
         )

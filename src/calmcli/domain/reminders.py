@@ -35,6 +35,7 @@ _CONTROL = "\x00-\x1f\x7f-\x9f"  # C0, DEL and C1
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves (e.g. from surrogateescape) can't be UTF-8
 _BLANK_RUN = re.compile(rf"[\s{_CONTROL}]+")  # \s also covers NBSP, U+2028/2029 and friends
 _CONTROL_CHAR = re.compile(f"[{_CONTROL}]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def build_reminder(
@@ -177,8 +178,9 @@ def _check_case_id(case_id: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    """`text` on one line: every run of whitespace or control characters becomes one space."""
-    text = _SURROGATE.sub("\ufffd", text)
+    """`text` on one line: every run of whitespace or control characters becomes one space;
+    bidi overrides, which could make a calendar show the text in a misleading order, go."""
+    text = _SURROGATE.sub("\ufffd", _BIDI.sub("", text))
     return _BLANK_RUN.sub(" ", text).strip()
 
 
@@ -194,7 +196,7 @@ def _multi_line(text: str) -> str:
     CR, CRLF and the other characters Python treats as line breaks (VT, FF, NEL, U+2028,
     U+2029, ...) become `\\n`; tabs become spaces.
     """
-    text = _SURROGATE.sub("\ufffd", text)
+    text = _SURROGATE.sub("\ufffd", _BIDI.sub("", text))
     lines = [_CONTROL_CHAR.sub("", line.replace("\t", " ")).rstrip() for line in text.splitlines()]
     return "\n".join(lines).strip()
 

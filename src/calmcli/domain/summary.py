@@ -30,6 +30,8 @@ class CaseSummary(NamedTuple):
     lesson: str = ""
     closed: str = ""
     satisfaction: str = ""
+    revision: int = 0
+    """The case file's revision: every write raises it (see `store.index` on restored copies)."""
 
     @property
     def planned(self) -> str:
@@ -39,11 +41,11 @@ class CaseSummary(NamedTuple):
         return f"Offer: {self.offer}" if self.offer else ""
 
     @classmethod
-    def from_list(cls, values: list[str]) -> CaseSummary:
-        return cls(*values)
-
-    def to_list(self) -> list[str]:
-        return list(self)
+    def from_values(cls, values: tuple[object, ...] | list[object]) -> CaseSummary:
+        """From stored values, whatever their types: text, and a whole-number revision."""
+        *texts, revision = values
+        text = ["" if v is None else str(v) for v in texts]
+        return cls._make([*text, revision if isinstance(revision, int) else 0])
 
 
 FIELDS = CaseSummary._fields

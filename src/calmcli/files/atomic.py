@@ -9,13 +9,51 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
 from calmcli.errors import CalmError
 
-__all__ = ["atomic_write"]
+__all__ = ["TEMP_PREFIX", "atomic_write", "sweep"]
+
+TEMP_PREFIX = ".calm-"
+"""Every temp file calm writes starts with this, so calm only ever sweeps its own: a sync
+tool's partial file (`.syncthing.x.yaml.tmp`, `.~x.yaml`) is never touched."""
+STALE_SECONDS = 3600
+_LEGACY_TEMP = re.compile(r"\.[^.].*\.(?:yaml|md|ics)\.[a-z0-9_]{8}\.tmp")
+"""What calm's temp files were called before TEMP_PREFIX (an interrupted write of an older
+version may have left some)."""
+
+
+def is_calm_temp(name: str) -> bool:
+    return (name.startswith(TEMP_PREFIX) and name.endswith(".tmp")) or bool(
+        _LEGACY_TEMP.fullmatch(name)
+    )
+
+
+def sweep(folder: Path) -> int:
+    """Remove calm's own temp files left by interrupted writes (only old ones: a fresh one may
+    belong to a write in progress); the number removed."""
+    import time
+
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    cutoff = time.time() - STALE_SECONDS
+    for entry in entries:
+        if not is_calm_temp(entry.name):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                Path(entry.path).unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -35,7 +73,9 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = _mode_for(path)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp"
+        )
         tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -22,7 +22,7 @@ from calmcli.clock.now import from_iso, to_iso
 from calmcli.domain.case import STATUSES, Case, wants_text
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths, yamlsafe
-from calmcli.files.atomic import atomic_write
+from calmcli.files.atomic import TEMP_PREFIX, atomic_write
 
 CASE_FORMAT = 1
 SLUG_MAX = 40
@@ -206,7 +206,7 @@ def create_case(case: Case) -> Path:
     base = f"{case.created:%Y-%m-%d}-{slugify(case.customer)}"
     case.revision = 1
     _text(case)  # refuse an oversized case before claiming a name
-    tmp = folder / f".new-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp = folder / f"{TEMP_PREFIX}new-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     for n in range(1, 10_000):
         case.id = base if n == 1 else f"{base}-{n}"
         target = case_path(case.id)

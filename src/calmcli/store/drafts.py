@@ -13,7 +13,7 @@ from typing import Any
 from calmcli.clock.now import from_iso, to_iso
 from calmcli.errors import BadInput
 from calmcli.files import paths, yamlsafe
-from calmcli.files.atomic import atomic_write
+from calmcli.files.atomic import atomic_write, sweep
 from calmcli.store.cases import SAFE_ID, dump_yaml
 
 
@@ -62,6 +62,11 @@ def save_draft(draft: Draft) -> Path:
 
 
 def load_draft(path: Path) -> Draft:
+    if not SAFE_ID.fullmatch(path.stem):
+        raise BadInput(
+            f"{path}: not a name calm gives a draft (a copy made by a sync tool?); "
+            "calm leaves it alone"
+        )
     doc = yamlsafe.read_file(path, what="a draft")
     data = doc.data
     if not isinstance(data, dict) or data.get("calm_draft") != 1:
@@ -87,6 +92,7 @@ def list_drafts() -> tuple[list[Draft], list[str]]:
     folder = paths.drafts_dir()
     drafts: list[Draft] = []
     warnings: list[str] = []
+    sweep(folder)
     if folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
             try:

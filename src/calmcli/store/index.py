@@ -4,14 +4,17 @@ Only a cache: the case files are the truth, and deleting the index costs one reb
 in the per-machine cache directory (never in a synced `CALM_HOME`), keyed on the real path of the
 home. How it stays true:
 
-- Every case file's mtime and size are stored with its row. When the cases folder's mtime has
-  not moved, no case was added, removed or replaced (calm writes by rename), and a stat of each
-  open or unreadable case catches in-place hand edits; the due list reads only the open rows.
+- Every case file's stamp (mtime, size, inode) is stored with its row. When the cases folder's
+  mtime has not moved, no case was added, removed or replaced (calm writes by rename), and a
+  stat of each open or unreadable case catches in-place hand edits; the due list reads only the
+  open rows. A folder mtime too close to the last look to be trusted (a file system with
+  coarse timestamps) is not trusted: the next look scans again.
 - When the folder changed, one scan compares every file's stamp and re-parses only the files
   that changed. After a save, `record` writes the new row at once (the after-save step).
-- A file that cannot be read is kept as a problem, reported as a warning on every listing.
-- A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache
-  that cannot be written at all is replaced by one in memory, so listings still work.
+- A file that cannot be read is kept as a problem, reported as a warning on every listing, and
+  so is a case whose revision went backwards (an older copy restored over a newer one).
+- A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache that
+  cannot be written at all is replaced by one in memory, so listings still work.
 
 This module imports nothing heavy: the `--check` fast path runs on it.
 """
@@ -31,13 +34,17 @@ from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
-SCHEMA_VERSION = 4
-STALE_TEMP_SECONDS = 3600
+SCHEMA_VERSION = 5
 BATCH = 500
+RACY_NS = 2_000_000_000
+"""A folder mtime within this of the moment calm looked may hide a change made in the same
+tick of a coarse clock (1 s on some file systems, 2 s on FAT): such a look is not trusted."""
 CLOSED_LINE = b"\nstatus: closed\n"
+CONFLICT_MARKS = (b"\n<<<<<<< ", b"\n>>>>>>> ", b"\n=======\n")
 ROW_COLUMNS = ", ".join(FIELDS)
 
 Progress = Callable[[int, int], None]
+Stamp = tuple[int, int, int]
 
 
 class Listing(NamedTuple):
@@ -61,18 +68,19 @@ def index_dir() -> Path:
 
 # files.state: 'row' (the case is in `cases`), 'bad' (`problem` says why it cannot be read) or
 # 'closed' (calm wrote it as closed and the due list only glanced at it: not parsed yet).
+# seen: the highest revision of each case this machine has seen, to notice a restored copy.
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE files (
-    name TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    problem TEXT
+    name TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL, inode INTEGER,
+    state TEXT NOT NULL, problem TEXT
 );
 CREATE TABLE cases (
-    {", ".join(f"{f} TEXT NOT NULL" for f in FIELDS)},
+    {", ".join(f"{f} TEXT NOT NULL" if f != "revision" else f"{f} INTEGER" for f in FIELDS)},
     due_ts REAL, created_ts REAL, customer_key TEXT NOT NULL,
     PRIMARY KEY (file)
 );
+CREATE TABLE seen (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE INDEX cases_status_due ON cases (status, due_ts);
 CREATE INDEX cases_created ON cases (created_ts);
 CREATE INDEX cases_customer ON cases (customer_key);
@@ -110,9 +118,15 @@ def _healthy(db: sqlite3.Connection) -> bool:
     """This calm's index: its version, and the tables and columns it expects."""
     if _version(db) != SCHEMA_VERSION:
         return False
-    columns = {row[1] for row in db.execute("PRAGMA table_info(cases)")}
-    files = {row[1] for row in db.execute("PRAGMA table_info(files)")}
-    return set(FIELDS) <= columns and {"name", "mtime", "size", "state", "problem"} <= files
+    want = {
+        "cases": set(FIELDS),
+        "files": {"name", "mtime", "size", "inode", "state", "problem"},
+        "seen": {"id", "revision"},
+    }
+    for table, columns in want.items():
+        if not columns <= {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+            return False
+    return True
 
 
 def _connect(target: str) -> sqlite3.Connection:
@@ -176,11 +190,23 @@ def _rows(
     db: sqlite3.Connection, where: str = "", args: tuple[object, ...] = ()
 ) -> list[CaseSummary]:
     query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY file"
-    return [CaseSummary(*r) for r in db.execute(query, args)]
+    return [CaseSummary.from_values(r) for r in db.execute(query, args)]
 
 
 def _warnings(db: sqlite3.Connection) -> list[str]:
-    return [p for (p,) in db.execute("SELECT problem FROM files WHERE state = 'bad' ORDER BY name")]
+    bad = [p for (p,) in db.execute("SELECT problem FROM files WHERE state = 'bad' ORDER BY name")]
+    query = (
+        "SELECT c.id, c.file, c.revision, s.revision FROM cases c JOIN seen s ON s.id = c.id "
+        "WHERE c.revision < s.revision ORDER BY c.file"
+    )
+    folder = paths.cases_dir()
+    rolled = [
+        f"{folder / file}: case {case_id} is at revision {now}, but this machine has seen "
+        f"revision {seen}: an older copy may have been restored over it. calm leaves it as it "
+        "is; check it, and change it with calm if it is right"
+        for case_id, file, now, seen in db.execute(query)
+    ]
+    return bad + rolled
 
 
 def open_rows(progress: Progress | None = None) -> Listing:
@@ -192,7 +218,7 @@ def open_rows(progress: Progress | None = None) -> Listing:
         return Listing([], [])
     db = _open_db()
     try:
-        if _meta(db, "dir_mtime") == mtime and _watched_unchanged(db, folder):
+        if _trusted(db, mtime) and _watched_unchanged(db, folder):
             return Listing(_rows(db, "WHERE status = 'open'"), _warnings(db))
         listing = _refresh(db, folder, progress, only_open=True)
         return listing._replace(rows=[r for r in listing.rows if r.status == "open"])
@@ -200,25 +226,33 @@ def open_rows(progress: Progress | None = None) -> Listing:
         db.close()
 
 
+def _trusted(db: sqlite3.Connection, mtime: int) -> bool:
+    """The folder is as the index last saw it, and that look was not racy."""
+    seen_at = _meta(db, "scanned_at")
+    return (
+        _meta(db, "dir_mtime") == mtime and isinstance(seen_at, int) and seen_at - mtime > RACY_NS
+    )
+
+
 def _watched_unchanged(db: sqlite3.Connection, folder: Path) -> bool:
     """Open and unreadable files still have the stamps the index holds (in-place edits of a
     closed case are seen by the next full refresh: `calm list`, or any change in the folder)."""
     query = (
-        "SELECT f.name, f.mtime, f.size FROM files f LEFT JOIN cases c ON c.file = f.name "
-        "WHERE f.state = 'bad' OR c.status = 'open'"
+        "SELECT f.name, f.mtime, f.size, f.inode FROM files f LEFT JOIN cases c "
+        "ON c.file = f.name WHERE f.state = 'bad' OR c.status = 'open'"
     )
-    for name, mtime, size in db.execute(query):
+    for name, mtime, size, inode in db.execute(query):
         try:
             st = (folder / name).stat()
         except OSError:
             return False
-        if (st.st_mtime_ns, st.st_size) != (mtime, size):
+        if (st.st_mtime_ns, st.st_size, st.st_ino) != (mtime, size, inode):
             return False
     return True
 
 
 def refresh(progress: Progress | None = None) -> Listing:
-    """Every case, re-parsing only the files whose mtime or size changed since the last look."""
+    """Every case, re-parsing only the files whose stamp changed since the last look."""
     folder = paths.cases_dir()
     if _dir_mtime(folder) is None:
         return Listing([], [])
@@ -229,18 +263,18 @@ def refresh(progress: Progress | None = None) -> Listing:
         db.close()
 
 
-def _scan(folder: Path) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
-    """Case files with their (mtime, size), and the ones that cannot even be stat'ed."""
-    found: dict[str, tuple[int, int]] = {}
+def _scan(folder: Path) -> tuple[dict[str, Stamp], dict[str, str]]:
+    """Case files with their stamps, and the ones that cannot even be stat'ed."""
+    from calmcli.files.atomic import sweep
+
+    sweep(folder)
+    found: dict[str, Stamp] = {}
     broken: dict[str, str] = {}
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     for entry in entries:
-        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-            _sweep(entry)
-            continue
         if not entry.name.endswith(".yaml") or entry.name.startswith("."):
             continue
         try:
@@ -249,35 +283,30 @@ def _scan(folder: Path) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
             broken[entry.name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
             continue
         if stat.S_ISREG(st.st_mode):
-            found[entry.name] = (st.st_mtime_ns, st.st_size)
+            found[entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
     return found, broken
-
-
-def _sweep(entry: os.DirEntry[str]) -> None:
-    """Remove a temp file an interrupted write of calm's left behind (only old ones: a fresh
-    one may belong to a write in progress)."""
-    import time
-
-    with contextlib.suppress(OSError):
-        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
-            Path(entry.path).unlink()
 
 
 def _refresh(
     db: sqlite3.Connection, folder: Path, progress: Progress | None, *, only_open: bool
 ) -> Listing:
+    import time
+
     before = _dir_mtime(folder)
+    scanned_at = time.time_ns()
     found, broken = _scan(folder)
     known = {
-        name: (mtime, size, state)
-        for name, mtime, size, state in db.execute("SELECT name, mtime, size, state FROM files")
+        name: ((mtime, size, inode), state)
+        for name, mtime, size, inode, state in db.execute(
+            "SELECT name, mtime, size, inode, state FROM files"
+        )
     }
     todo = [
         name
         for name, stamp in found.items()
         if name not in known
-        or known[name][:2] != stamp
-        or (known[name][2] == "closed" and not only_open)
+        or known[name][0] != stamp
+        or (known[name][1] == "closed" and not only_open)
     ]
     gone = [name for name in known if name not in found]
     changed: list[str] = []
@@ -285,8 +314,8 @@ def _refresh(
         batch = todo[start : start + BATCH]
         parsed = [(name, found[name], _parse(folder / name, only_open)) for name in batch]
         with _writing(db):
-            for name, (mtime, size), result in parsed:
-                _store(db, name, mtime, size, result)
+            for name, stamp, result in parsed:
+                _store(db, name, stamp, result)
                 if isinstance(result, CaseSummary):
                     changed.append(name)
         if progress is not None:
@@ -296,18 +325,21 @@ def _refresh(
             db.execute("DELETE FROM files WHERE name = ?", (name,))
             db.execute("DELETE FROM cases WHERE file = ?", (name,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (scanned_at,))
     rows = _rows(db)
     return Listing(rows, [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
 
 
 def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
     """A file's summary, the message saying why it cannot be read, or None for a file calm
-    wrote as closed, glanced at only (`only_open`: the due list does not need it)."""
+    wrote as closed, glanced at only (`only_open`: the due list does not need it). A file with
+    a merge's conflict markers is always parsed, and so reported: one side may say closed."""
     if only_open:
         try:
             with open(path, "rb") as fh:  # noqa: PTH123 (plain and quick: thousands of files)
-                if CLOSED_LINE in fh.read(64 * 1024):
-                    return None
+                head = fh.read(64 * 1024)
+            if CLOSED_LINE in head and not any(mark in head for mark in CONFLICT_MARKS):
+                return None
         except OSError:
             pass  # parsing below says what is wrong
     from calmcli.store.cases import load_case
@@ -319,7 +351,7 @@ def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
 
 
 def _store(
-    db: sqlite3.Connection, name: str, mtime: int, size: int, result: CaseSummary | str | None
+    db: sqlite3.Connection, name: str, stamp: Stamp, result: CaseSummary | str | None
 ) -> None:
     db.execute("DELETE FROM cases WHERE file = ?", (name,))
     if isinstance(result, CaseSummary):
@@ -328,7 +360,7 @@ def _store(
     else:
         state, problem = ("bad", result) if isinstance(result, str) else ("closed", None)
     db.execute(
-        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", (name, mtime, size, state, problem)
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (name, *stamp, state, problem)
     )
 
 
@@ -347,6 +379,11 @@ def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
         f"VALUES ({marks}, ?, ?, ?)",
         (*row, ts(row.due), ts(row.created), customer_key(row.customer)),
     )
+    db.execute(
+        "INSERT INTO seen VALUES (?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET revision = max(revision, excluded.revision)",
+        (row.id, row.revision),
+    )
 
 
 def record(rows: Iterable[tuple[CaseSummary, Path]]) -> None:
@@ -363,9 +400,27 @@ def record(rows: Iterable[tuple[CaseSummary, Path]]) -> None:
                     st = path.stat()
                 except OSError:
                     continue
-                _store(db, path.name, st.st_mtime_ns, st.st_size, row._replace(file=path.name))
+                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+                _store(db, path.name, stamp, row._replace(file=path.name))
     except sqlite3.Error:
         pass
+    finally:
+        db.close()
+
+
+def seen_revision(case_id: str) -> int:
+    """The highest revision of the case this machine has seen (0 if none, or no index)."""
+    if not (index_dir() / "index.sqlite3").exists():
+        return 0
+    try:
+        db = _open_db()
+    except sqlite3.Error:
+        return 0
+    try:
+        row = db.execute("SELECT revision FROM seen WHERE id = ?", (case_id,)).fetchone()
+        return int(row[0]) if row and isinstance(row[0], int) else 0
+    except sqlite3.Error:
+        return 0
     finally:
         db.close()
 
@@ -374,37 +429,33 @@ def earlier(*, customer: str | None = None, tree: str | None = None) -> list[Cas
     """Earlier cases of a customer (any spelling of case, spaces and accents) or a situation,
     newest first: a query on the index as it stands, without refreshing it (a hint while an
     interview starts must not wait on a scan of the whole history)."""
-    folder = index_dir()
-    if not (folder / "index.sqlite3").exists():
+    if customer is not None:
+        where, arg = "WHERE customer_key = ?", customer_key(customer)
+    else:
+        where, arg = "WHERE tree = ?", str(tree)
+    return _query(f"{where} ORDER BY created_ts DESC LIMIT 200", (arg,))
+
+
+def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
+    """Cases whose id starts with `prefix` (open ones first), from the index as it stands."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return _query(
+        "WHERE id LIKE ? ESCAPE '\\' ORDER BY status = 'open' DESC, created_ts DESC LIMIT ?",
+        (pattern, limit),
+    )
+
+
+def _query(where: str, args: tuple[object, ...]) -> list[CaseSummary]:
+    if not (index_dir() / "index.sqlite3").exists():
         return []
     try:
         db = _open_db()
     except sqlite3.Error:
         return []
     try:
-        if customer is not None:
-            where, arg = "WHERE customer_key = ?", customer_key(customer)
-        else:
-            where, arg = "WHERE tree = ?", str(tree)
-        query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY created_ts DESC LIMIT 200"
-        return [CaseSummary(*r) for r in db.execute(query, (arg,))]
+        query = f"SELECT {ROW_COLUMNS} FROM cases {where}"
+        return [CaseSummary.from_values(r) for r in db.execute(query, args)]
     except sqlite3.Error:
         return []
-    finally:
-        db.close()
-
-
-def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
-    """Cases whose id starts with `prefix` (open ones first), from the index as it stands."""
-    if not (index_dir() / "index.sqlite3").exists():
-        return []
-    db = _open_db()
-    try:
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = (
-            f"SELECT {ROW_COLUMNS} FROM cases WHERE id LIKE ? ESCAPE '\\' "
-            "ORDER BY status = 'open' DESC, created_ts DESC LIMIT ?"
-        )
-        return [CaseSummary(*r) for r in db.execute(query, (pattern, limit))]
     finally:
         db.close()

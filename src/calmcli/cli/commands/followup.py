@@ -87,7 +87,7 @@ def done(
     """
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import update
-    from calmcli.cli.output import busy, say
+    from calmcli.cli.output import busy, say, warn
     from calmcli.clock.dates import format_when, parse_future
     from calmcli.clock.now import local_now
     from calmcli.domain.lifecycle import after_checkin, check_satisfaction, record_checkin
@@ -121,6 +121,7 @@ def done(
             decision=decision,
         ),
         on_wait=busy,
+        on_problem=warn,
     )
     if not updated.is_open:
         say(f"Closed {updated.id}. Thank them for raising it; it helps you improve.")
@@ -144,7 +145,7 @@ def snooze(
     """Move a case's next check-in."""
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import update
-    from calmcli.cli.output import busy, say
+    from calmcli.cli.output import busy, say, warn
     from calmcli.clock.dates import format_when, parse_future
     from calmcli.clock.now import local_now
     from calmcli.domain.lifecycle import snooze as move
@@ -152,7 +153,7 @@ def snooze(
     now = local_now()
     when = parse_future(until, now)
     case = resolve(case_ref)
-    updated = update(case.id, lambda c: move(c, now, when), on_wait=busy)
+    updated = update(case.id, lambda c: move(c, now, when), on_wait=busy, on_problem=warn)
     say(f"Check-in with {updated.customer} moved to {format_when(when, now)}.")
 
 

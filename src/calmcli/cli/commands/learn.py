@@ -33,7 +33,7 @@ def review(
     """Look back on a case: what led to it, the root cause, a change, one lesson."""
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import update
-    from calmcli.cli.output import busy
+    from calmcli.cli.output import busy, warn
     from calmcli.cli.views.case import review_panel
     from calmcli.clock.now import local_now
     from calmcli.domain.interview import Interview, NonInteractive
@@ -62,7 +62,9 @@ def review(
             "calm review asks questions, but this is not a terminal; use --answers FILE --no-input"
         )
     answers = Interview(tree, prefill=prefill).run(prompter)
-    updated = update(case.id, lambda c: record_review(c, now, answers), on_wait=busy)
+    updated = update(
+        case.id, lambda c: record_review(c, now, answers), on_wait=busy, on_problem=warn
+    )
     assert updated.review is not None
     out().print(review_panel(updated.review))
     say(BREATHER, style="dim italic")

@@ -39,7 +39,7 @@ def log(
     """After the call: record what was agreed and set the next check-in."""
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import reminder_path, update
-    from calmcli.cli.output import busy, say
+    from calmcli.cli.output import busy, say, warn
     from calmcli.clock.dates import default_followup, format_when, parse_future
     from calmcli.clock.now import local_now
     from calmcli.domain.lifecycle import log_outcome, suggested_option
@@ -69,6 +69,7 @@ def log(
             c, now, option=option or "", actions=parsed, notes=notes or "", next_due=next_due
         ),
         on_wait=busy,
+        on_problem=warn,
     )
     say(f"Logged. Next check-in with {updated.customer}: {format_when(next_due, now)}")
     say(f"  reminder {reminder_path(updated.id)}")

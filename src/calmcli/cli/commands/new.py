@@ -71,6 +71,10 @@ def new(
     prefill: dict[str, Any] = {}
     if resume:
         draft = _pick_draft(draft_ref, interactive=not no_input)
+        earlier = drafting.already_saved(draft)
+        if earlier is not None:
+            _show_already_saved(earlier)
+            return
         tree = _tree(draft.tree_ref)
         prefill.update(draft.answers)
     else:
@@ -136,7 +140,8 @@ def _save(tree: Tree, answers: dict[str, Any], draft: Draft | None, saved: list[
     from calmcli.store import drafts
 
     with _signals_held():
-        saved.append(create(tree, answers, local_now(), draft=draft.id if draft else ""))
+        draft_id = draft.id if draft else ""
+        saved.append(create(tree, answers, local_now(), draft=draft_id))
         if draft is not None:
             drafts.delete_draft(draft.id)
 
@@ -155,6 +160,23 @@ def _show(created: Created) -> None:
     ):
         console.print(f"  {label:<9}{path}", markup=False, soft_wrap=True)
     say("Import the reminder into your calendar; `calm followup` lists check-ins that are due.")
+
+
+def _show_already_saved(case: Any) -> None:
+    from calmcli.casebook.save import crib_path, plan_of, reminder_path
+    from calmcli.cli.output import out, say
+    from calmcli.cli.views.plan import call_plan
+
+    say(
+        f"This interview was already saved as case {case.id}: calm was stopped before it could "
+        "remove the draft. The draft is gone now; here is the case."
+    )
+    plan = plan_of(case)
+    if plan is not None:
+        console = out()
+        console.print(call_plan(plan, case.id), width=min(console.width, 100))
+    for label, path in (("plan", crib_path(case.id)), ("reminder", reminder_path(case.id))):
+        say(f"  {label:<9}{path}")
 
 
 @contextmanager

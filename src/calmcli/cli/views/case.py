@@ -122,9 +122,9 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
             table.add_column(name, overflow="fold")
         for c in case.checkins:
             table.add_row(
-                when(c.get("at"), now),
+                lit(when(c.get("at"), now)),
                 "yes" if c.get("reached") else "no",
-                str(c.get("satisfaction") or "-"),
+                lit(c.get("satisfaction") or "-"),
                 lit(c.get("feedback") or ""),
             )
         parts.append(table)
@@ -136,7 +136,7 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
     history.add_column("details", overflow="fold")
     for event in case.history:
         details = ", ".join(f"{k}: {v}" for k, v in event.items() if k not in ("at", "event"))
-        history.add_row(when(event.get("at"), now), str(event.get("event")), lit(details))
+        history.add_row(lit(when(event.get("at"), now)), lit(event.get("event")), lit(details))
     parts.append(history)
     return parts
 
