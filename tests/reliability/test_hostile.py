@@ -437,6 +437,7 @@ ICS_PROPERTIES = {
     "CALSCALE",
     "METHOD",
     "UID",
+    "X-CALM-REVISION",
     "DTSTAMP",
     "DTSTART",
     "DTEND",

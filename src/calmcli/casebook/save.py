@@ -9,6 +9,7 @@ between two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +18,9 @@ from typing import Any
 
 from calmcli.clock.now import local_now
 from calmcli.domain.case import Case
-from calmcli.domain.crib import crib_sheet
+from calmcli.domain.crib import REVISION_MARK, crib_sheet
 from calmcli.domain.plan import CallPlan, build_plan
-from calmcli.domain.reminders import reminder_for
+from calmcli.domain.reminders import REVISION_PROPERTY, reminder_for
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
@@ -84,33 +85,47 @@ def _write_reminder(case: Case) -> None:
 
 
 def repair(case: Case, path: Path) -> bool:
-    """Rebuild the derived files that are older than the case file, or missing; True if any
-    was. Best effort: a failure here must not stop the command that asked."""
+    """Rebuild the derived files that are stale: missing, older than the case file, or built
+    from another revision of it (a copy restored with its old times). True if any was. Best
+    effort: a failure here must not stop the command that asked."""
     try:
         written = path.stat().st_mtime_ns
     except OSError:
         return False
-    stale = [p for p in (crib_path(case.id), reminder_path(case.id)) if _older(p, written)]
+    crib, reminder = crib_path(case.id), reminder_path(case.id)
     wants_reminder = case.is_open and case.followup_due is not None
-    if not wants_reminder and reminder_path(case.id).exists():
-        stale.append(reminder_path(case.id))
-    elif not wants_reminder and reminder_path(case.id) in stale:
-        stale.remove(reminder_path(case.id))
+    stale = [
+        target
+        for target, pattern in ((crib, _CRIB_REVISION), (reminder, _ICS_REVISION))
+        if _stale(target, written, pattern, case.revision)
+    ]
+    if not wants_reminder:
+        stale = [p for p in stale if p != reminder]
+        if reminder.exists():
+            stale.append(reminder)
     if not stale:
         return False
     with contextlib.suppress(CalmError):
-        if crib_path(case.id) in stale:
-            atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now()))
-        if reminder_path(case.id) in stale:
+        if crib in stale:
+            atomic_write(crib, crib_sheet(case, plan_of(case), local_now()))
+        if reminder in stale:
             _write_reminder(case)
     return True
 
 
-def _older(target: Path, than: int) -> bool:
+_CRIB_REVISION = re.compile(rf"<!-- {REVISION_MARK} (\d+) -->".encode())
+_ICS_REVISION = re.compile(rf"\n{REVISION_PROPERTY}:(\d+)\r?\n".encode())
+
+
+def _stale(target: Path, than: int, pattern: re.Pattern[bytes], revision: int) -> bool:
     try:
-        return target.stat().st_mtime_ns < than
+        if target.stat().st_mtime_ns < than:
+            return True
+        with target.open("rb") as fh:
+            found = pattern.search(fh.read(256 * 1024))
     except OSError:
         return True
+    return found is None or int(found.group(1)) != revision
 
 
 def repair_changed(names: tuple[str, ...]) -> None:

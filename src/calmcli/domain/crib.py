@@ -133,4 +133,9 @@ def crib_sheet(case: Case, plan: CallPlan | None, now: datetime | None = None) -
         head = plan_markdown(replace(plan, followup=case.followup_due), case.id, now)
     else:
         head = f"# Case {case.id}\n"
-    return head.rstrip() + "\n\n" + progress_markdown(case, now)
+    body = head.rstrip() + "\n\n" + progress_markdown(case, now)
+    return body + f"\n<!-- {REVISION_MARK} {case.revision} -->\n"
+
+
+REVISION_MARK = "calm case revision"
+"""The last line of a crib sheet names the case revision it was built from."""

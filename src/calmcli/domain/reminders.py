@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["PRODID", "SUMMARY_LIMIT", "build_reminder", "reminder_for"]
 
 PRODID = "-//calm//calm check-in reminders//EN"
+REVISION_PROPERTY = "X-CALM-REVISION"
 UID_DOMAIN = "calm.local"
 CATEGORY = "calm"
 SUMMARY_LIMIT = 200
@@ -50,6 +51,7 @@ def build_reminder(
     alarm_minutes: int = 15,
     duration_minutes: int = 15,
     sequence: int = 0,
+    revision: int | None = None,
 ) -> bytes:
     """The reminder as iCalendar bytes (UTF-8, CRLF line ends).
 
@@ -94,6 +96,8 @@ def build_reminder(
         status=icalendar.STATUS.CONFIRMED,
         sequence=sequence,
     )
+    if revision is not None:  # which revision of the case this was built from (see casebook)
+        event.add(REVISION_PROPERTY, str(revision))
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", timedelta(minutes=-alarm_minutes))
@@ -123,6 +127,7 @@ def reminder_for(case: Case) -> bytes:
             due=case.followup_due,
             now=case.last_changed(),
             sequence=len(case.history),
+            revision=case.revision,
         )
     except (OverflowError, ValueError) as exc:
         raise BadInput(

@@ -102,6 +102,8 @@ def _file_lock(
             lock.acquire(timeout=0)
         except Timeout:
             raise BlockingIOError from None
+        except OSError as exc:  # a folder where the lock file should be, a read-only home
+            raise CalmError(f"cannot lock {lock.lock_file}: {exc.strerror or exc}") from None
 
     _wait_for(take, on_wait, patience, give_up)
     try:
