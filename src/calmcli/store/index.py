@@ -186,11 +186,38 @@ def _meta(db: sqlite3.Connection, key: str) -> object:
     return row[0] if row else None
 
 
+class _Damaged(Exception):
+    """A row in the index that calm cannot have written: the index is rebuilt."""
+
+
 def _rows(
     db: sqlite3.Connection, where: str = "", args: tuple[object, ...] = ()
 ) -> list[CaseSummary]:
     query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY file"
-    return [CaseSummary.from_values(r) for r in db.execute(query, args)]
+    return [_checked(r) for r in db.execute(query, args)]
+
+
+def _checked(values: tuple[object, ...]) -> CaseSummary:
+    from datetime import datetime
+
+    row = CaseSummary.from_values(values)
+    if not isinstance(values[FIELDS.index("customer")], str):
+        raise _Damaged
+    for text in (row.due, row.created, row.closed):
+        if text:
+            try:
+                datetime.fromisoformat(text)
+            except ValueError:
+                raise _Damaged from None
+    return row
+
+
+def _wipe(db: sqlite3.Connection) -> None:
+    """Forget everything the index holds, so the next look reads every file again."""
+    with _writing(db):
+        for table in ("cases", "files", "seen"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM meta WHERE key != 'version'")
 
 
 def _warnings(db: sqlite3.Connection) -> list[str]:
@@ -218,9 +245,13 @@ def open_rows(progress: Progress | None = None) -> Listing:
         return Listing([], [])
     db = _open_db()
     try:
-        if _trusted(db, mtime) and _watched_unchanged(db, folder):
-            return Listing(_rows(db, "WHERE status = 'open'"), _warnings(db))
-        listing = _refresh(db, folder, progress, only_open=True)
+        try:
+            if _trusted(db, mtime) and _watched_unchanged(db, folder):
+                return Listing(_rows(db, "WHERE status = 'open'"), _warnings(db))
+            listing = _refresh(db, folder, progress, only_open=True)
+        except _Damaged:
+            _wipe(db)
+            listing = _refresh(db, folder, progress, only_open=True)
         return listing._replace(rows=[r for r in listing.rows if r.status == "open"])
     finally:
         db.close()
@@ -258,7 +289,11 @@ def refresh(progress: Progress | None = None) -> Listing:
         return Listing([], [])
     db = _open_db()
     try:
-        return _refresh(db, folder, progress, only_open=False)
+        try:
+            return _refresh(db, folder, progress, only_open=False)
+        except _Damaged:
+            _wipe(db)
+            return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()
 
@@ -454,8 +489,8 @@ def _query(where: str, args: tuple[object, ...]) -> list[CaseSummary]:
         return []
     try:
         query = f"SELECT {ROW_COLUMNS} FROM cases {where}"
-        return [CaseSummary.from_values(r) for r in db.execute(query, args)]
-    except sqlite3.Error:
+        return [_checked(r) for r in db.execute(query, args)]
+    except (sqlite3.Error, _Damaged):
         return []
     finally:
         db.close()
