@@ -9,7 +9,9 @@ between two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,10 +120,16 @@ _ICS_REVISION = re.compile(rf"\n{REVISION_PROPERTY}:(\d+)\r?\n".encode())
 
 
 def _stale(target: Path, than: int, pattern: re.Pattern[bytes], revision: int) -> bool:
+    """Missing, older than the case, built from another revision, or not calm's own regular
+    file (a symlink, a FIFO: replaced, never read through)."""
     try:
-        if target.stat().st_mtime_ns < than:
+        st = target.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_mtime_ns < than:
             return True
-        with target.open("rb") as fh:
+        fd = os.open(
+            target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        )
+        with os.fdopen(fd, "rb") as fh:
             found = pattern.search(fh.read(256 * 1024))
     except OSError:
         return True
