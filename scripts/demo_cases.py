@@ -5,10 +5,10 @@ Every case goes through calm's own code: the interview engine checks the answers
 built-in trees (default, quality, delay, billing), `casebook.save.create` writes the case, its
 call plan and its reminder, `casebook.save.update` records what was agreed and the check-ins
 (about half the cases end closed, with a satisfaction), and reviews are checked against the
-review tree and stored the way `calm review` stores them. Created dates spread over the last four months (relative
-to now, or to $CALM_NOW); a few customers call more than once, spelt differently each time; one
-root cause (communication) comes back clearly, with three different lessons, while the others
-stay at two at most.
+review tree and stored the way `calm review` stores them. Created dates spread over the last
+four months (relative to now, or to $CALM_NOW); a few customers call more than once, spelt
+differently each time; one root cause (communication) comes back clearly, with three different
+lessons, while the others stay at two at most.
 
     .venv/bin/python scripts/demo_cases.py --home /tmp/calm-demo
     CALM_HOME=/tmp/calm-demo calm patterns

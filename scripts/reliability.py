@@ -37,6 +37,8 @@ TOTALS = {
     "processes at once": ("processes_at_once",),
     "inputs tried": ("inputs_tried",),
     "losses": ("losses", "answers_lost"),
+    "targeted kills": ("targeted_kills",),
+    "hostile texts shown": ("hostile_texts",),
     "tracebacks": ("tracebacks", "crashes"),
 }
 COLUMNS = ("kills_survived", "processes", "inputs_tried", "losses", "tracebacks")
