@@ -17,7 +17,8 @@ import pytest
 from calmcli.errors import BadInput
 from calmcli.tree import registry
 from calmcli.tree.loader import TreeInvalid, load_tree_text
-from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
+from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Tree
+from calmcli.tree.parts import Condition
 from calmcli.tree.templates import TemplateError, placeholders, render
 from treetexts import BASE, BRANCHY
 
@@ -243,7 +244,7 @@ CASES: list[Any] = [
     ),
     pytest.param(
         sub("choices: [repair, refund]", "choices: [repair, {value: refund, next: when}]"),
-        [(34, 23, "wants", "only single-choice answers can branch")],
+        [(34, 39, "wants", "only single-choice answers can branch")],
         id="multi-choice-next",
     ),
     pytest.param(
@@ -435,7 +436,7 @@ CASES: list[Any] = [
     ),
     pytest.param(
         after("    prompt: Name?\n", "    validate: {pattern: '[a-'}\n"),
-        [(17, 25, "name", "bad regular expression: unterminated character set at position 0")],
+        [(17, 25, "name", "bad regular expression: missing ]: [a-")],
         id="validate-bad-regex",
     ),
     pytest.param(
@@ -836,7 +837,7 @@ def test_a_multi_answer_never_picks_a_choice_next() -> None:
 
 
 def cond(op: str, arg: Any, answer: str = "x") -> Condition:
-    return Condition(op, answer, arg)
+    return Condition(answer_=answer, **{{"in": "in_"}.get(op, op): arg})
 
 
 @pytest.mark.parametrize(
@@ -878,9 +879,9 @@ def test_condition_holds(condition: Condition, answers: dict[str, Any], expected
 def test_condition_combinators() -> None:
     a = cond("equals", 1, "a")
     b = cond("equals", 1, "b")
-    both = Condition("all", children=(a, b))
-    either = Condition("any", children=(a, b))
-    neither = Condition("not", children=(either,))
+    both = Condition(all=[a, b])
+    either = Condition(any=[a, b])
+    neither = Condition(not_=either)
     assert both.holds({"a": 1, "b": 1}) and not both.holds({"a": 1, "b": 2})
     assert either.holds({"a": 2, "b": 1}) and not either.holds({"a": 2, "b": 2})
     assert neither.holds({}) and not neither.holds({"a": 1})

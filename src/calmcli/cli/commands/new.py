@@ -238,20 +238,26 @@ def _pick_tree() -> Any:
     import questionary
 
     from calmcli.cli.prompts import STYLE, ask
+    from calmcli.textsafe import one_line
     from calmcli.tree import registry
     from calmcli.tree.model import NOT_SITUATIONS
 
-    usable = [e for e in registry.entries() if e.problem is None and e.name not in NOT_SITUATIONS]
+    usable = {
+        n: e for n, e in registry.by_name(registry.entries()).items() if n not in NOT_SITUATIONS
+    }
     choice = ask(
         questionary.select(
             "Which situation is it?",
-            choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],
+            choices=[
+                questionary.Choice(f"{one_line(e.title)}  ({name})", name)
+                for name, e in usable.items()
+            ],
             style=STYLE,
         )
     )
     if choice is None:
         raise Interrupted("stopped before any answer; nothing to keep")
-    return registry.resolve(choice)
+    return usable[choice].tree
 
 
 def _pick_draft(ref: str | None, *, interactive: bool) -> Any:
