@@ -4,8 +4,6 @@ and say which prompt widget asks for it. Code outside the tree package asks the 
 compares `kind` strings.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from datetime import datetime

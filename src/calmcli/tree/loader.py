@@ -16,7 +16,6 @@ from calmcli.files import yamlsafe
 from calmcli.tree.check import check_tree
 from calmcli.tree.model import Tree
 from calmcli.tree.problems import Collector, P, Problem, TreeInvalid, describe, where
-from calmcli.tree.reader import Reader
 from calmcli.tree.spec import TreeFile
 
 __all__ = ["Problem", "TreeInvalid", "load_document", "load_tree_text"]
@@ -41,6 +40,8 @@ def load_document(
     try:
         file = msgspec.convert(data, TreeFile)
     except msgspec.ValidationError as exc:
+        from calmcli.tree.reader import Reader  # only a broken file needs the explanations
+
         reader = Reader(doc)
         file = reader.read()
         found.problems += reader.found.problems

@@ -7,8 +7,6 @@ compared with another, a regular expression that must compile, ...) is a `proble
 msgspec runs it on conversion, and docs/trees.md lists it as checked by calm only.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -128,7 +126,7 @@ class Spec(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True
     """Added to this type's JSON Schema: what the schema can say that a type alone does not."""
 
     @classmethod
-    def siblings(cls) -> tuple[type[Spec], ...]:
+    def siblings(cls) -> "tuple[type[Spec], ...]":
         """Types whose keys are known, just not here ("'min' does not apply to a text node")."""
         return ()
 
@@ -180,15 +178,15 @@ class Condition(Spec, frozen=True, kw_only=True):
         | UnsetType
     ) = UNSET
     all: (
-        Annotated[list[Condition], doc("True when every condition holds.", min_length=1)]
+        Annotated[list["Condition"], doc("True when every condition holds.", min_length=1)]
         | UnsetType
     ) = UNSET
     any: (
-        Annotated[list[Condition], doc("True when at least one condition holds.", min_length=1)]
+        Annotated[list["Condition"], doc("True when at least one condition holds.", min_length=1)]
         | UnsetType
     ) = UNSET
-    not_: Annotated[Condition, doc("True when this condition does not hold.")] | UnsetType = field(
-        default=UNSET, name="not"
+    not_: Annotated["Condition", doc("True when this condition does not hold.")] | UnsetType = (
+        field(default=UNSET, name="not")
     )
 
     @property
@@ -206,7 +204,7 @@ class Condition(Spec, frozen=True, kw_only=True):
         return self._arg(self.op) if self.op in _COMPARISONS else None
 
     @property
-    def children(self) -> tuple[Condition, ...]:
+    def children(self) -> "tuple[Condition, ...]":
         if isinstance(self.not_, Condition):
             return (self.not_,)
         for kids in (self.all, self.any):

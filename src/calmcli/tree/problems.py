@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from calmcli.errors import BadInput
 from calmcli.files import yamlsafe
@@ -11,8 +12,9 @@ from calmcli.files import yamlsafe
 P = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True, order=True):
+    """One problem; problems sort by their place in the file."""
+
     line: int
     column: int
     where: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class TreeEntry:
         return self.error.message if self.error is not None else None
 
 
+@cache
 def builtin_dir() -> Path:
     return Path(str(resources.files("calmcli") / "trees")).resolve()
 

@@ -1,7 +1,5 @@
 """What `validate` may say, one type per kind of question, and how each rule judges an answer."""
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar
 

@@ -4,8 +4,6 @@
 `calm tree schema` prints the JSON Schema generated from it (`python -m calmcli.tree.schema`).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal
 
 from msgspec import field
