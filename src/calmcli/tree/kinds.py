@@ -44,9 +44,6 @@ _FALSE = {"n", "no", "false", "off", "0"}
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() also reads "٣" and "３"
 
 
-# -- nodes ----------------------------------------------------------------------------------------
-
-
 class Node(Spec, tag_field="kind", frozen=True, kw_only=True):
     """A question or note. Every node has an id, a section, a kind and a prompt."""
 

@@ -63,10 +63,6 @@ class Tree:
         return self.file.version
 
     @property
-    def description(self) -> str:
-        return self.file.description
-
-    @property
     def sections(self) -> tuple[Section, ...]:
         return tuple(self.file.sections)
 

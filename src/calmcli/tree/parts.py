@@ -250,13 +250,6 @@ class Condition(Spec, frozen=True, kw_only=True):
             return False
         return bool(value >= arg) if op == "at_least" else bool(value <= arg)
 
-    def names(self) -> set[str]:
-        """Every answer id this condition reads."""
-        out = {self.answer} if self.answer else set()
-        for child in self.children:
-            out |= child.names()
-        return out
-
 
 class Rule(Spec, frozen=True, kw_only=True):
     """A branching rule: go to `goto` when `if` holds; without `if` it is the fallback."""
@@ -362,7 +355,7 @@ def normal_choices(items: list[Any]) -> tuple[Choice, ...]:
     for item in items:
         if isinstance(item, Choice):
             out.append(
-                item if item.label is not None else Choice(value=item.value, label=item.shown)
+                item if item.label is not None else msgspec.structs.replace(item, label=item.shown)
             )
         elif isinstance(item, MultiChoice):
             out.append(Choice(value=item.value, label=item.shown))

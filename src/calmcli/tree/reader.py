@@ -96,7 +96,9 @@ class Shape:
 
 
 class _TaggedMember(Shape):
-    def __init__(self, union: Shape) -> None:  # noqa: D107 - a view of the union's structs
+    """The structs of a tagged union (the node kinds), as one member of the union."""
+
+    def __init__(self, union: Shape) -> None:
         self.tp, self.metas, self.says = union.tp, [], Words()
         self.struct, self.tags, self.item, self.members = union.struct, union.tags, None, []
         self.cats, self.words, self.leaf = frozenset({"object"}), "a mapping", False
@@ -121,7 +123,7 @@ def _keys(cls: type[Spec]) -> list[str]:
 
 
 class Reader:
-    """Reads one document; `problems` holds what it found."""
+    """Reads one document; `found.problems` holds what it found."""
 
     def __init__(self, doc: yamlsafe.Document) -> None:
         self.doc = doc

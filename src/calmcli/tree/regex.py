@@ -32,6 +32,10 @@ def compiled(pattern: str) -> Any:
     options.log_errors = False  # RE2 would print to stderr too
     try:
         return re2.compile(pattern, options)
+    except UnicodeEncodeError:  # RE2 reads UTF-8, and a lone surrogate has none
+        raise PatternError(
+            "bad regular expression: it holds a character that is not text"
+        ) from None
     except re2.error as exc:
         raw = exc.args[0] if exc.args else ""
         detail = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -60,4 +64,7 @@ def problem(pattern: str) -> str | None:
 
 def fullmatch(pattern: str, text: str) -> bool:
     """Whether the whole of `text` matches (the pattern was checked when the tree was loaded)."""
-    return compiled(pattern).fullmatch(text) is not None
+    try:
+        return compiled(pattern).fullmatch(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate: not text, so it matches no pattern
+        return False
