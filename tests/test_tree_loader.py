@@ -578,6 +578,21 @@ CASES: list[Any] = [
         ],
         id="scale-validate-outside-scale",
     ),
+    pytest.param(
+        after("    prompt: Name?\n", "    help:\n"),
+        [(17, 10, "name", "'help' has no value: give it one, or leave it out")],
+        id="key-without-value",
+    ),
+    pytest.param(
+        after("    prompt: When?\n", rules("- if: {all: []}", "  goto: end", "- goto: end")),
+        [(40, 19, "when", "'all' must not be empty")],
+        id="condition-all-empty",
+    ),
+    pytest.param(
+        sub("    max: 5\n", "    max: 500\n"),
+        [(29, 10, "level", "a scale has at most 101 points, not 500")],
+        id="scale-too-many-points",
+    ),
     # -- defects: the expected rows say what should happen -----------------------------------
     pytest.param(
         after("    max: 5\n", "    labels: {1: calm, 6: furious}\n"),
@@ -612,6 +627,18 @@ def test_table_has_enough_cases() -> None:
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_bad_tree_reports_exactly(text: str, expected: list[Row]) -> None:
     assert problems_of(text) == expected
+
+
+def test_a_refusal_the_reader_cannot_explain_is_still_a_refusal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """msgspec decides what converts; should calm's explanations ever miss a reason, the file is
+    refused with msgspec's own words at the place it names."""
+    from calmcli.tree import reader
+
+    monkeypatch.setattr(reader.Reader, "read", lambda self: None)
+    found = problems_of(sub("    min: 1\n", "    min: one\n"))
+    assert found == [(28, 10, "level", "Expected `int`, got `str`")]
 
 
 def test_base_tree_is_valid() -> None:

@@ -1,6 +1,7 @@
-"""What an answer may be: turning typed or file-given input into a stored value, and back to words.
+"""Answers: whether one is valid and how it reads, and answers files (`--answers FILE`).
 
-One function (`accept`) decides whether an answer is valid, for the interactive prompts, for
+What each kind of question accepts, stores and shows lives with the kind
+(`calmcli.tree.kinds`); `accept` is the one door to it, for the interactive prompts, for
 `--answers` files and for `--no-input` runs alike, so all three refuse the same things with the
 same message.
 """

@@ -139,10 +139,11 @@ class _Checker:
             self.problem(path, f"condition reads {answer!r}, a note with no answer")
         elif not asked(answer):
             self.problem(path, f"condition reads {answer!r}, which is never asked before here")
-        elif cond.op and cond.op not in node.operators:
+        elif cond.op not in node.operators:
             fitting = " or ".join(k.kind for k in NODE_TYPES if cond.op in k.operators)
-            message = f"{cond.op!r} needs a {fitting} question; {answer!r} is {node.kind}"
-            self.problem(path, message)
+            if fitting:  # else no operator fits anything: a broken condition, reported already
+                message = f"{cond.op!r} needs a {fitting} question; {answer!r} is {node.kind}"
+                self.problem(path, message)
 
     def reachability(self) -> None:
         for node_id in self.tree.nodes:

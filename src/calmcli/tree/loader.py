@@ -71,9 +71,9 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 def _error_path(error: str) -> tuple[P, str]:
     """msgspec's "message - at `$.nodes[3].min`" as a path and the message."""
-    message, _, where = error.partition(" - at `")
-    where = where.split("` in `")[-1].rstrip("`")
+    message, _, place = error.partition(" - at `")
+    place = place.split("` in `")[-1].rstrip("`")
     path: list[str | int] = []
-    for name, index in _STEP.findall(where.removeprefix("$")):
+    for name, index in _STEP.findall(place.removeprefix("$")):
         path.append(int(index) if index else name)
     return tuple(path), message

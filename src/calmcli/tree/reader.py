@@ -68,7 +68,7 @@ class Shape:
             else:
                 self.members = [_shape(a) for a in args]
             self.cats: frozenset[str] = frozenset().union(*(m.cats for m in self.members))
-            self.words: str = " or ".join(dict.fromkeys(m.words for m in self.members if m.words))
+            self.words: str = _either(list(dict.fromkeys(m.words for m in self.members)))
         elif origin in (list, tuple):
             self.item = _shape(typing.get_args(base)[0])
             self.cats, self.words = frozenset({"array"}), "a list"
@@ -102,6 +102,12 @@ class _TaggedMember(Shape):
         self.tp, self.metas, self.says = union.tp, [], Words()
         self.struct, self.tags, self.item, self.members = union.struct, union.tags, None, []
         self.cats, self.words, self.leaf = frozenset({"object"}), "a mapping", False
+
+
+def _either(words: list[str]) -> str:
+    """ "text", "a whole number or text", "text, a whole number or true or false"."""
+    words = [w for w in words if w]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _common_base(classes: list[type[Spec]]) -> type[Spec]:
@@ -168,6 +174,9 @@ class Reader:
         return self.struct(value, shape, path, kind)
 
     def wrong(self, value: Any, shape: Shape, path: P, name: str) -> None:
+        if value is None:  # `key:` with nothing after it
+            self.problem(path, f"{name} has no value: give it one, or leave it out")
+            return
         template = shape.says.wrong
         if template is None and shape.struct is not None and not shape.members:
             template = shape.struct.wrong
@@ -183,11 +192,12 @@ class Reader:
     def constraints(self, value: Any, shape: Shape, path: P, name: str) -> bool:
         """Report a list of the wrong length; True when it is too long to read any further."""
         for meta in shape.metas:
-            too_short = meta.min_length is not None and len(value) < meta.min_length
-            too_long = meta.max_length is not None and len(value) > meta.max_length
-            if too_short or too_long:
-                self.problem(path, self.said(shape, value, name, "has the wrong number of items"))
-                return too_long
+            if meta.min_length is not None and len(value) < meta.min_length:
+                words = "must not be empty" if meta.min_length == 1 else "has too few items"
+                self.problem(path, self.said(shape, value, name, words))
+            if meta.max_length is not None and len(value) > meta.max_length:
+                self.problem(path, self.said(shape, value, name, "has too many items"))
+                return True
         return False
 
     def invalid(self, value: Any, shape: Shape, path: P, name: str, exc: Exception) -> None:

@@ -47,7 +47,7 @@ def _node_label(node: Node) -> Text:
         label.append(" optional", style="dim")
     label.append("  ")
     prompt = one_line(node.prompt)
-    label.append(prompt if len(prompt) <= 70 else prompt[:69] + "…")  # one_line cleaned it
+    label.append(prompt if len(prompt) <= 70 else prompt[:69] + "…")
     return label
 
 
