@@ -83,11 +83,13 @@ def entry(path: Path, *, builtin: bool = False, source: str = "file") -> TreeEnt
         return TreeEntry(path.stem, source, path, error=exc)
 
 
-def entries() -> list[TreeEntry]:
+def entries(*, leave_out: tuple[str, ...] = ()) -> list[TreeEntry]:
     """Built-in trees first (default leading), then the user's, each loaded once; one that
-    cannot be used says why."""
-    out = [entry(path, builtin=True, source="built-in") for path in _builtin_files().values()]
-    out += [entry(path, source="yours") for path in _user_files().values()]
+    cannot be used says why. Trees named in `leave_out` are not even read."""
+    builtins = [(n, p) for n, p in _builtin_files().items() if n not in leave_out]
+    users = [(n, p) for n, p in _user_files().items() if n not in leave_out]
+    out = [entry(path, builtin=True, source="built-in") for _, path in builtins]
+    out += [entry(path, source="yours") for _, path in users]
     return out
 
 

@@ -242,9 +242,7 @@ def _pick_tree() -> Any:
     from calmcli.tree import registry
     from calmcli.tree.model import NOT_SITUATIONS
 
-    usable = {
-        n: e for n, e in registry.by_name(registry.entries()).items() if n not in NOT_SITUATIONS
-    }
+    usable = registry.by_name(registry.entries(leave_out=NOT_SITUATIONS))
     choice = ask(
         questionary.select(
             "Which situation is it?",
