@@ -166,6 +166,7 @@ def test_a_stored_date_has_its_utc_offset() -> None:
         ("name", ["Ann"], "expected text"),
         ("name", {"first": "Ann"}, "expected text"),
         ("phone", "call me", "that does not look right"),
+        ("phone", "0770 900123\ud800", "that does not look right"),  # RE2 reads only text
         ("code", "ab123", "A job code looks like AB123."),
         ("code", "AB1234", "A job code looks like AB123."),  # the whole answer must match
         ("mood", "furious", "'furious' is not one of the choices (angry, worried)"),

@@ -321,7 +321,7 @@ def test_check_without_arguments_checks_builtins_and_user_trees(user_trees: Path
 
 def test_check_without_arguments_fails_on_a_broken_user_tree(user_trees: Path) -> None:
     (user_trees / "mine.yaml").write_text(mine(), encoding="utf-8")
-    (user_trees / "typo.yaml").write_text(BAD_KIND, encoding="utf-8")
+    (user_trees / "typo.yaml").write_text(sub("id: base\n", "id: typo\n", BAD_KIND), "utf-8")
     result = calm("tree", "check")
     assert result.exit_code == 2
     assert len(result.stdout.splitlines()) == len(BUILTINS) + 1
@@ -369,8 +369,19 @@ def test_schema_prints_the_tree_v1_json_schema() -> None:
 
 
 def test_a_copied_builtin_is_a_valid_user_tree(user_trees: Path) -> None:
-    shutil.copy(BUILTIN_DIR / "default.yaml", user_trees / "my-default.yaml")
+    text = (BUILTIN_DIR / "default.yaml").read_text(encoding="utf-8")
+    (user_trees / "my-default.yaml").write_text(
+        text.replace("id: default\n", "id: my-default\n", 1), encoding="utf-8"
+    )
     result = calm("tree", "check", str(user_trees / "my-default.yaml"))
     assert result.exit_code == 0
     tree: Tree = registry.resolve("my-default")
+    assert tree.id == "my-default" and not tree.builtin
+
+
+def test_a_copy_under_a_builtins_name_takes_its_place(user_trees: Path) -> None:
+    shutil.copy(BUILTIN_DIR / "default.yaml", user_trees / "default.yaml")
+    assert calm("tree", "check", str(user_trees / "default.yaml")).exit_code == 0
+    tree: Tree = registry.resolve("default")
     assert tree.id == "default" and not tree.builtin
+    assert tree.source == str(user_trees / "default.yaml")

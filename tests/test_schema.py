@@ -191,3 +191,12 @@ def test_conditions_nest_and_plan_lines_may_be_conditional() -> None:
         "What have you tried so far?",
     ]
     assert errors(tree) == []
+
+
+def test_committed_schema_is_the_generated_one() -> None:
+    """`calm tree schema` prints the committed file; it must be what the spec generates
+    (regenerate with `python -m calmcli.tree.schema --write`)."""
+    from calmcli.tree import schema
+
+    assert schema.committed() == schema.text()
+    assert load_schema() == schema.generate()

@@ -11,28 +11,7 @@ import contextlib
 import sys
 
 from calmcli.cli.boundary import guarded
-from calmcli.errors import BadInput, CalmError, CannotAnswer
-
-
-def check() -> int:
-    """One line about what is due, for a shell prompt: exit 0 when nothing is due, 1 when
-    something is, 3 when calm cannot tell (its home or index unreadable). A case file that
-    cannot be read is only a warning."""
-    from calmcli.clock.now import local_now
-    from calmcli.domain.followups import nudge, select
-    from calmcli.store.index import open_rows
-
-    try:
-        listing = open_rows()
-        items = select(listing.rows, local_now(named=False))
-    except BadInput:
-        raise
-    except CalmError as exc:
-        raise CannotAnswer(exc.message, details=exc.details) from None
-    for warning in listing.warnings:
-        print(f"calm: skipped {warning}", file=sys.stderr)
-    print(nudge(items))
-    return 1 if any(item.is_due for item in items) else 0
+from calmcli.cli.nudge import check
 
 
 def due() -> int:

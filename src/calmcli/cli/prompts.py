@@ -20,6 +20,8 @@ from rich.text import Text
 
 from calmcli.cli.output import lit
 from calmcli.domain.interview import BACK, Question, ReviewRow
+from calmcli.textsafe import clean, one_line
+from calmcli.tree.kinds import QuestionNode
 
 BACK_KEY = "c-b"
 BACK_HINT = "Ctrl-B: back"
@@ -108,67 +110,63 @@ class QuestionaryPrompter:
         if q.error:
             self.console.print(lit(f"✗ {q.error}", "bold red"))
         node = q.node
+        if not isinstance(node, QuestionNode):  # pragma: no cover - the engine shows notes
+            raise AssertionError(node.id)
         hint = BACK_HINT if q.can_go_back else ""
-        if node.kind in ("text", "longtext", "date"):
-            extra = []
-            if not node.required:
-                extra.append("Enter: skip")
-            if node.kind == "longtext":
-                extra.append("Esc then Enter: done")
-            if node.kind == "date":
-                extra.append("e.g. tomorrow 9am, fri, +3d")
-            instruction = " · ".join([*extra, hint] if hint else extra)
-            question = questionary.text(
-                q.prompt,
-                default="" if q.default is None else str(q.default),
-                validate=lambda t: q.check(t) or True,
-                multiline=node.kind == "longtext",
-                instruction=f"({instruction})" if instruction else None,
-                style=STYLE,
-            )
-        elif node.kind == "yesno":
-            question = questionary.confirm(
-                q.prompt,
-                default=bool(q.default) if q.default is not None else True,
-                instruction=f"(y/n{', ' + hint if hint else ''}) ",
-                style=STYLE,
-            )
-        elif node.kind in ("choice", "scale"):
-            if node.kind == "choice":
-                choices = [questionary.Choice(c.label, c.value) for c in node.choices]
-            else:
-                choices = [
-                    questionary.Choice(
-                        f"{n}" + (f"  {node.labels[n]}" if n in node.labels else ""), n
-                    )
-                    for n in range(node.min, node.max + 1)
-                ]
-            if not node.required:
-                choices.append(questionary.Choice("(skip)", SKIP))
-            values = [c.value for c in choices]
-            question = questionary.select(
-                q.prompt,
-                choices=choices,
-                default=q.default if q.default in values else None,
-                instruction=f"(arrows, Enter{', ' + hint if hint else ''})",
-                style=STYLE,
-            )
-        elif node.kind == "multi":
-            chosen = q.default if isinstance(q.default, list) else []
-            question = questionary.checkbox(
-                q.prompt,
-                choices=[
-                    questionary.Choice(c.label, c.value, checked=c.value in chosen)
-                    for c in node.choices
-                ],
-                validate=lambda picked: q.check(list(picked)) or True,
-                instruction=f"(Space: pick, Enter: done{', ' + hint if hint else ''})",
-                style=STYLE,
-            )
-        else:  # pragma: no cover - the loader only lets known kinds through
-            raise AssertionError(node.kind)
-        answer = ask(question, back=True)
+        widgets = {
+            "text": self._text,
+            "confirm": self._confirm,
+            "select": self._select,
+            "checkbox": self._checkbox,
+        }
+        answer = ask(widgets[node.widget](q, node, hint), back=True)
         return None if answer == SKIP else answer
+
+    def _text(self, q: Question, node: QuestionNode, hint: str) -> questionary.Question:
+        extra = [*(() if node.required else ("Enter: skip",)), *node.hints]
+        instruction = " · ".join([*extra, hint] if hint else extra)
+        return questionary.text(
+            clean(q.prompt),
+            default="" if q.default is None else str(q.default),
+            validate=lambda t: q.check(t) or True,
+            multiline=node.multiline,
+            instruction=f"({instruction})" if instruction else None,
+            style=STYLE,
+        )
+
+    def _confirm(self, q: Question, node: QuestionNode, hint: str) -> questionary.Question:
+        return questionary.confirm(
+            clean(q.prompt),
+            default=bool(q.default) if q.default is not None else True,
+            instruction=f"(y/n{', ' + hint if hint else ''}) ",
+            style=STYLE,
+        )
+
+    def _select(self, q: Question, node: QuestionNode, hint: str) -> questionary.Question:
+        choices = [questionary.Choice(clean(label), value) for label, value in node.menu()]
+        if not node.required:
+            choices.append(questionary.Choice("(skip)", SKIP))
+        values = [c.value for c in choices]
+        return questionary.select(
+            clean(q.prompt),
+            choices=choices,
+            default=q.default if q.default in values else None,
+            instruction=f"(arrows, Enter{', ' + hint if hint else ''})",
+            style=STYLE,
+        )
+
+    def _checkbox(self, q: Question, node: QuestionNode, hint: str) -> questionary.Question:
+        chosen = q.default if isinstance(q.default, list) else []
+        return questionary.checkbox(
+            clean(q.prompt),
+            choices=[
+                questionary.Choice(clean(label), value, checked=value in chosen)
+                for label, value in node.menu()
+            ],
+            validate=lambda picked: q.check(list(picked)) or True,
+            instruction=f"(Space: pick, Enter: done{', ' + hint if hint else ''})",
+            style=STYLE,
+        )
 
     def review(self, rows: list[ReviewRow]) -> str | None:
         self.section = ""
@@ -177,13 +175,13 @@ class QuestionaryPrompter:
         table.add_column("question", style="dim", max_width=48, overflow="fold")
         table.add_column("answer", overflow="fold")
         for row in rows:
-            table.add_row(row.prompt, row.answer)
+            table.add_row(lit(row.prompt), lit(row.answer))
         self.console.print(table)
         choices = [questionary.Choice("Looks right: make the call plan", CONFIRM)]
         for row in rows:
-            answer = " ".join(row.answer.split())
+            answer = one_line(row.answer)
             short = answer if len(answer) <= 30 else answer[:29] + "…"
-            prompt = " ".join(row.prompt.split())
+            prompt = one_line(row.prompt)
             prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
             choices.append(questionary.Choice(f"Change: {prompt} ({short})", row.node_id))
         picked = ask(

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 from calmcli.clock import dates
 from calmcli.domain import answers as ans
 from calmcli.errors import BadInput
-from calmcli.tree.model import END, Node, Tree
+from calmcli.tree.kinds import Node, QuestionNode
+from calmcli.tree.model import END, Tree
 from calmcli.tree.templates import render
 
 
@@ -105,7 +106,7 @@ class Interview:
             if steps > 20 * len(self.tree.nodes) + 100:
                 raise BadInput(f"{self.tree.source}: the interview keeps looping at {cur!r}")
             node = self.tree.node(cur)
-            if not node.is_question:
+            if not isinstance(node, QuestionNode):
                 if cur not in self.seen_notes:
                     prompter.note(self.question(node, None, None))
                     self.seen_notes.add(cur)
@@ -121,7 +122,7 @@ class Interview:
                 self._changed()
             cur = self.tree.next_id(cur, self.answers)
 
-    def obtain(self, node: Node, prompter: Prompter) -> Any:
+    def obtain(self, node: QuestionNode, prompter: Prompter) -> Any:
         """An accepted value for `node`: prefilled, or asked until valid; BACK to go back."""
         error: str | None = None
         default = self.memory.get(node.id)
@@ -153,7 +154,7 @@ class Interview:
                     return None
                 error, default = str(exc), raw
 
-    def _accepted(self, node: Node, raw: Any) -> Any:
+    def _accepted(self, node: QuestionNode, raw: Any) -> Any:
         value = ans.accept(node, raw, self.now())
         self.memory.pop(node.id, None)
         return value
@@ -204,16 +205,10 @@ class Interview:
     def fill(self, template: str) -> str:
         return render(template, ans.lookup(self.tree, self.answers, self.now()))
 
-    def default_for(self, node: Node) -> Any:
+    def default_for(self, node: QuestionNode) -> Any:
         default = node.default
         if isinstance(default, str):
-            default = self.fill(default)
-            if node.kind == "date" and default:
-                try:
-                    when = dates.parse_when(default, self.now())
-                except BadInput:
-                    return None
-                return when.strftime("%Y-%m-%d %H:%M")
+            return node.offer(self.fill(default), self.now())
         return default
 
     def question(self, node: Node, default: Any, error: str | None) -> Question:
@@ -276,7 +271,8 @@ class NonInteractive:
         return None
 
     def ask(self, question: Question) -> Any:
-        if question.error or (question.default is None and question.node.required):
+        required = isinstance(question.node, QuestionNode) and question.node.required
+        if question.error or (question.default is None and required):
             raise NoAnswer(question.node.id)
         return question.default
 

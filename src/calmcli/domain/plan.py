@@ -17,7 +17,9 @@ from calmcli.clock.now import from_iso, to_iso
 from calmcli.domain import answers as ans
 from calmcli.errors import BadInput
 from calmcli.textsafe import clean
-from calmcli.tree.model import Node, PlanLine, Tree
+from calmcli.tree.kinds import Node, ScaleNode
+from calmcli.tree.model import Tree
+from calmcli.tree.spec import Say
 from calmcli.tree.templates import render
 
 DEFAULTS = {
@@ -115,10 +117,8 @@ def _rating(value: Any) -> int | None:
 
 
 def _unit(node: Node, value: Any) -> float:
-    """A rating on its scale, as 0..1 (0.5 when missing)."""
-    if not isinstance(value, int) or isinstance(value, bool) or node.max == node.min:
-        return 0.5
-    return (value - node.min) / (node.max - node.min)
+    """A rating on its scale, as 0..1 (0.5 when missing; the checker makes ratings scales)."""
+    return node.unit(value) if isinstance(node, ScaleNode) else 0.5
 
 
 def rank_options(tree: Tree, answers: Mapping[str, Any]) -> tuple[RankedOption, ...]:
@@ -128,7 +128,7 @@ def rank_options(tree: Tree, answers: Mapping[str, Any]) -> tuple[RankedOption, 
         text = answers.get(spec.option)
         if text in (None, ""):
             continue
-        shown = clean(ans.display(tree.node(spec.option), text))
+        shown = clean(tree.node(spec.option).display(text))
         f, c, s = (answers.get(spec.feasibility), answers.get(spec.cost), answers.get(spec.speed))
         score = (
             _unit(tree.node(spec.feasibility), f)
@@ -144,11 +144,11 @@ def rank_options(tree: Tree, answers: Mapping[str, Any]) -> tuple[RankedOption, 
     )
 
 
-def _lines(lines: tuple[PlanLine, ...], answers: Mapping[str, Any], fill: Any) -> tuple[str, ...]:
+def _lines(lines: tuple[Say, ...], answers: Mapping[str, Any], fill: Any) -> tuple[str, ...]:
     out = []
     for line in lines:
         if line.cond is None or line.cond.holds(answers):
-            text = fill(line.template).strip()
+            text = fill(line.say).strip()
             if text:
                 out.append(text)
     return tuple(out)
@@ -170,7 +170,7 @@ def build_plan(tree: Tree, answers: Mapping[str, Any], now: datetime) -> CallPla
         return clean(render(template, lookup)).strip()
 
     def text(key: str) -> str:
-        template = tree.plan.texts.get(key) or DEFAULTS.get(key, "")
+        template = tree.plan.text(key) or DEFAULTS.get(key, "")
         return fill(template).strip()
 
     return CallPlan(
@@ -179,10 +179,10 @@ def build_plan(tree: Tree, answers: Mapping[str, Any], now: datetime) -> CallPla
         job=text("job"),
         feelings=text("feelings"),
         reflect=text("reflect"),
-        facts=_lines(tree.plan.facts, answers, fill),
+        facts=_lines(tree.plan.lines("facts"), answers, fill),
         wants=text("wants"),
         apology=text("apology"),
-        questions=_lines(tree.plan.questions, answers, fill),
+        questions=_lines(tree.plan.lines("questions"), answers, fill),
         options=rank_options(tree, answers),
         open_question=text("open_question"),
         ask=text("ask"),

@@ -1,189 +1,210 @@
-"""Whole-tree checks: references, reachability, loops with no way out, and template names.
+"""Whole-tree checks: ids, references, reachability, loops with no way out, conditions, templates
+and the plan's references. A JSON Schema cannot express these (they need the whole tree), so
+docs/trees.md lists them as checked by calm only.
 
-`check_document` is the single way a tree gets loaded, so every tree calm runs has passed these.
+They run on every tree calm loads, also on one with problems in its parts (then on what could be
+read), so one run of `calm tree check` reports everything.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from calmcli.files import yamlsafe
-from calmcli.tree.loader import P, Problem, TreeInvalid, _Reader, read_tree
-from calmcli.tree.model import END, NOT_SITUATIONS, REQUIRED_SECTIONS, Condition, Tree
-from calmcli.tree.templates import placeholders
+from calmcli.tree.flow import Flow
+from calmcli.tree.kinds import NODE_TYPES, DateNode, Node
+from calmcli.tree.model import NOT_SITUATIONS, REQUIRED_SECTIONS, Tree
+from calmcli.tree.parts import END, Condition
+from calmcli.tree.problems import Collector, P, Problem
+from calmcli.tree.spec import PlanOption
+from calmcli.tree.templates import TemplateError, placeholders
 
 
-def check_document(doc: yamlsafe.Document, *, builtin: bool = False) -> Tree:
-    tree, reader = read_tree(doc, builtin=builtin)
-    if tree is not None:
-        _Checker(tree, reader).run()
-    if reader.problems or tree is None:
-        problems = reader.problems or [Problem(1, 1, "tree", "no usable tree here", doc.source)]
-        raise TreeInvalid(doc.source, problems)
-    return tree
+def check_tree(
+    tree: Tree, doc: yamlsafe.Document, *, file_name: str | None = None
+) -> list[Problem]:
+    """The tree's whole-tree problems; `file_name` is given for a tree found by its file name."""
+    return _Checker(tree, doc, file_name).run()
+
+
+def _raw_list(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
 
 
 class _Checker:
-    def __init__(self, tree: Tree, reader: _Reader) -> None:
+    def __init__(self, tree: Tree, doc: yamlsafe.Document, file_name: str | None) -> None:
         self.tree = tree
-        self.reader = reader
-        self.reverse: dict[str, set[str]] = {n: set() for n in tree.nodes}
-        self.reverse[END] = set()
-        for node_id in tree.nodes:
-            for succ in tree.successors(node_id):
-                if succ in self.reverse:
-                    self.reverse[succ].add(node_id)
-        self.reachable = self._walk(tree.start, forward=True) if tree.start in tree.nodes else set()
+        self.doc = doc
+        self.file_name = file_name
+        self.found = Collector(doc)
+        self.raw_nodes = _raw_list(doc.data, "nodes")
+        self.at: dict[str, int] = {}
+        """Where each node id first appears in the file's `nodes`."""
+        for i, raw in enumerate(self.raw_nodes):
+            node_id = raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(node_id, str) and node_id:
+                self.at.setdefault(node_id, i)
+        self.flow = Flow({n: tree.successors(n) for n in tree.nodes}, tree.start)
+        self.questions = {n for n, node in tree.nodes.items() if node.is_question}
 
-    def problem(self, where: str, path: P, message: str) -> None:
-        self.reader.where = where
-        self.reader.problem(path, message)
+    def problem(self, path: P, message: str) -> None:
+        self.found.add(path, message)
 
-    def _walk(self, first: str, *, forward: bool) -> set[str]:
-        seen: set[str] = set()
-        todo = deque([first])
-        while todo:
-            cur = todo.popleft()
-            nxt = (
-                self.tree.successors(cur)
-                if forward and cur in self.tree.nodes
-                else self.reverse.get(cur, set())
-                if not forward
-                else set()
-            )
-            for n in nxt:
-                if n not in seen and (n in self.tree.nodes or n == END):
-                    seen.add(n)
-                    todo.append(n)
-        return seen | ({first} if forward else set())
+    def path(self, node_id: str) -> P:
+        return ("nodes", self.at[node_id]) if node_id in self.at else ("nodes",)
 
-    def before(self, node_id: str) -> set[str]:
-        """Nodes that come before `node_id` on some path from the start."""
-        return self._walk(node_id, forward=False) & self.reachable
-
-    def run(self) -> None:
+    def run(self) -> list[Problem]:
+        self.ids()
         tree = self.tree
         if tree.start not in tree.nodes:
-            self.problem("tree", ("start",), f"'start' names no node: {tree.start!r}")
-            return
+            self.problem(("start",), f"'start' names no node: {tree.start!r}")
+            return self.found.problems
         self.references()
-        self.flow()
+        self.reachability()
         self.templates()
         self.plan()
         if tree.builtin and tree.id not in NOT_SITUATIONS:
             have = {s.id for s in tree.sections}
             missing = [s for s in REQUIRED_SECTIONS if s not in have]
             if missing:
+                self.problem(("sections",), f"built-in trees need sections: {', '.join(missing)}")
+        if self.file_name is not None:
+            stem = self.file_name.rsplit(".", 1)[0]
+            if tree.id and tree.id != stem:
                 self.problem(
-                    "tree", ("sections",), f"built-in trees need sections: {', '.join(missing)}"
+                    ("id",),
+                    f"the file is named {self.file_name}, but the tree's id is {tree.id!r}: calm "
+                    f"finds trees in this folder by file name, so rename the file to "
+                    f"{tree.id}.yaml or change the id",
                 )
+        return self.found.problems
 
-    def target(self, where: str, path: P, goto: str | None) -> None:
+    def ids(self) -> None:
+        seen: set[str] = set()
+        for i, raw in enumerate(self.raw_nodes):
+            node_id = raw.get("id") if isinstance(raw, dict) else None
+            if not isinstance(node_id, str) or not node_id:
+                continue
+            if node_id in seen:
+                self.problem(("nodes", i, "id"), f"duplicate node id {node_id!r}")
+            elif node_id == END:
+                self.problem(("nodes", i, "id"), "'end' is reserved for finishing the interview")
+            seen.add(node_id)
+        sections: set[str] = set()
+        for i, raw in enumerate(_raw_list(self.doc.data, "sections")):
+            section_id = raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(section_id, str) and section_id in sections:
+                self.problem(("sections", i), f"duplicate section id {section_id!r}")
+            if isinstance(section_id, str):
+                sections.add(section_id)
+        known = {s.id for s in self.tree.sections}
+        for node_id, node in self.tree.nodes.items():
+            raw = self.raw_nodes[self.at[node_id]] if node_id in self.at else {}
+            given = isinstance(raw, dict) and isinstance(raw.get("section"), str)
+            if given and node.section not in known:
+                self.problem((*self.path(node_id), "section"), f"unknown section {node.section!r}")
+
+    def target(self, path: P, goto: str | None) -> None:
         if goto and goto != END and goto not in self.tree.nodes:
-            self.problem(where, path, f"goes to {goto!r}, but no node has that id")
+            self.problem(path, f"goes to {goto!r}, but no node has that id")
 
     def references(self) -> None:
         for node_id, node in self.tree.nodes.items():
-            path = self.reader.node_paths[node_id]
-            raw = self.reader.doc.data["nodes"][path[1]]
+            path = self.path(node_id)
             for i, choice in enumerate(node.choices):
-                self.target(node_id, (*path, "choices", i, "next"), choice.next)
-            next_raw = raw.get("next")
+                self.target((*path, "choices", i, "next"), choice.next)
+            plain = isinstance(node.next, str)
             for i, rule in enumerate(node.rules):
-                rpath = (*path, "next") if isinstance(next_raw, str) else (*path, "next", i)
-                self.target(
-                    node_id, rpath if isinstance(next_raw, str) else (*rpath, "goto"), rule.goto
-                )
+                rpath = (*path, "next") if plain else (*path, "next", i)
+                self.target(rpath if plain else (*rpath, "goto"), rule.goto)
                 if rule.cond is not None:
-                    allowed = self.before(node_id) | {node_id}
-                    self.condition(node_id, (*rpath, "if"), rule.cond, allowed)
 
-    def condition(self, where: str, path: P, cond: Condition, allowed: set[str]) -> None:
+                    def asked(answer: str, here: str = node_id) -> bool:
+                        return answer == here or self.flow.is_before(answer, here)
+
+                    self.condition((*rpath, "if"), rule.cond, asked)
+
+    def condition(self, path: P, cond: Condition, asked: Callable[[str], bool]) -> None:
         for child in cond.children:
-            self.condition(where, path, child, allowed)
-        if cond.answer is None:
+            self.condition(path, child, asked)
+        answer = cond.answer
+        if answer is None:
             return
-        node = self.tree.nodes.get(cond.answer)
+        node = self.tree.nodes.get(answer)
         if node is None:
-            self.problem(where, path, f"condition reads {cond.answer!r}, but no node has that id")
+            self.problem(path, f"condition reads {answer!r}, but no node has that id")
         elif not node.is_question:
-            self.problem(where, path, f"condition reads {cond.answer!r}, a note with no answer")
-        elif cond.answer not in allowed:
-            self.problem(
-                where, path, f"condition reads {cond.answer!r}, which is never asked before here"
-            )
-        elif cond.op == "includes" and node.kind != "multi":
-            self.problem(
-                where, path, f"'includes' needs a multi question; {cond.answer!r} is {node.kind}"
-            )
-        elif cond.op in ("at_least", "at_most") and node.kind != "scale":
-            self.problem(
-                where, path, f"{cond.op!r} needs a scale question; {cond.answer!r} is {node.kind}"
-            )
+            self.problem(path, f"condition reads {answer!r}, a note with no answer")
+        elif not asked(answer):
+            self.problem(path, f"condition reads {answer!r}, which is never asked before here")
+        elif cond.op not in node.operators:
+            fitting = " or ".join(k.kind for k in NODE_TYPES if cond.op in k.operators)
+            if fitting:  # else no operator fits anything: a broken condition, reported already
+                message = f"{cond.op!r} needs a {fitting} question; {answer!r} is {node.kind}"
+                self.problem(path, message)
 
-    def flow(self) -> None:
-        # A dangling target is reported on its own; count it as an exit so the nodes before
-        # it are not also accused of looping.
-        exits = {END}
+    def reachability(self) -> None:
         for node_id in self.tree.nodes:
-            if any(t != END and t not in self.tree.nodes for t in self.tree.successors(node_id)):
-                exits.add(node_id)
-        can_finish: set[str] = set()
-        for first in exits:
-            can_finish |= self._walk(first, forward=False) | {first}
-        for node_id in self.tree.nodes:
-            path = self.reader.node_paths[node_id]
-            if node_id not in self.reachable:
-                self.problem(node_id, path, "unreachable: no path from the start leads here")
-            elif node_id not in can_finish:
-                self.problem(node_id, path, "no way out: every path from here loops without ending")
+            if not self.flow.reached(node_id):
+                self.problem(self.path(node_id), "unreachable: no path from the start leads here")
+            elif not self.flow.finishes(node_id):
+                message = "no way out: every path from here loops without ending"
+                self.problem(self.path(node_id), message)
 
     def templates(self) -> None:
-        questions = {n for n, node in self.tree.nodes.items() if node.is_question}
-        for where, path, template in self.reader.template_paths:
-            in_plan = path[0] == "plan"
-            if not in_plan and where not in self.tree.nodes:
-                continue  # a node dropped for another problem, already reported
-            allowed = questions if in_plan else self.before(where) & questions
-            for ph in placeholders(template):
-                if ph.name not in self.tree.nodes:
-                    self.problem(
-                        where, path, f"template names {{{ph.name}}}, but no node has that id"
-                    )
-                elif ph.name not in questions:
-                    self.problem(
-                        where, path, f"template names {{{ph.name}}}, a note with no answer"
-                    )
-                elif ph.name not in allowed:
-                    self.problem(
-                        where,
-                        path,
-                        f"template names {{{ph.name}}}, which is never asked before here",
-                    )
+        for node_id, node in self.tree.nodes.items():
+            base = self.path(node_id)
+
+            def asked(answer: str, here: str = node_id) -> bool:
+                return self.flow.is_before(answer, here)
+
+            for sub, text in node.templates():
+                self.template((*base, *sub), text, asked)
+        plan = self.tree.plan
+        for key in plan.TEXTS:
+            said = plan.text(key)
+            if said:
+                self.template(("plan", key), said, lambda _: True)
+        for key in ("facts", "questions"):
+            for i, item in enumerate(getattr(plan, key)):
+                path: P = ("plan", key, i) if isinstance(item, str) else ("plan", key, i, "say")
+                self.template(path, item if isinstance(item, str) else item.say, lambda _: True)
+
+    def template(self, path: P, text: str, asked: Callable[[str], bool]) -> None:
+        try:
+            found = placeholders(text)
+        except TemplateError as exc:
+            self.problem(path, f"template: {exc}")
+            return
+        for ph in found:
+            name = ph.name
+            if name not in self.tree.nodes:
+                self.problem(path, f"template names {{{name}}}, but no node has that id")
+            elif name not in self.questions:
+                self.problem(path, f"template names {{{name}}}, a note with no answer")
+            elif not asked(name):
+                self.problem(path, f"template names {{{name}}}, which is never asked before here")
 
     def plan(self) -> None:
         plan = self.tree.plan
-        nodes = self.tree.nodes
-        questions = {n for n, node in nodes.items() if node.is_question}
         for key in ("facts", "questions"):
-            for i, line in enumerate(getattr(plan, key)):
+            for i, line in enumerate(plan.lines(key)):
                 if line.cond is not None:
-                    self.condition("plan", ("plan", key, i, "if"), line.cond, questions)
-        kinds = {"option": ("text", "longtext", "choice"), "feasibility": ("scale",)}
-        kinds |= {"cost": ("scale",), "speed": ("scale",)}
+                    self.condition(("plan", key, i, "if"), line.cond, lambda _: True)
         for i, option in enumerate(plan.options):
-            for field, want in kinds.items():
-                ref = getattr(option, field)
-                path: P = ("plan", "options", i, field)
-                if ref not in nodes:
-                    self.problem("plan", path, f"{field} names {ref!r}, but no node has that id")
-                elif nodes[ref].kind not in want:
-                    self.problem("plan", path, f"{field} must name a {' or '.join(want)} question")
+            for field, fits in PlanOption.fits.items():
+                self.reference(("plan", "options", i, field), field, getattr(option, field), fits)
         if plan.followup is not None:
-            ref = plan.followup
-            if ref not in nodes:
-                self.problem(
-                    "plan", ("plan", "followup"), f"followup names {ref!r}, but no node has that id"
-                )
-            elif nodes[ref].kind != "date":
-                self.problem("plan", ("plan", "followup"), "followup must name a date question")
+            self.reference(("plan", "followup"), "followup", plan.followup, (DateNode,))
+
+    def reference(self, path: P, field: str, ref: str, fits: tuple[type[Node], ...]) -> None:
+        if not ref:
+            return  # left out: reported where it was read
+        node = self.tree.nodes.get(ref)
+        if node is None:
+            self.problem(path, f"{field} names {ref!r}, but no node has that id")
+        elif not isinstance(node, fits):
+            kinds = " or ".join(k.kind for k in fits)
+            self.problem(path, f"{field} must name a {kinds} question")

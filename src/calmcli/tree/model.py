@@ -1,4 +1,4 @@
-"""The interview tree as data: sections, nodes, choices, branching rules and call-plan wording.
+"""A loaded tree: the file's content (`spec.TreeFile`), its nodes by id, and where it came from.
 
 Everything here is immutable once loaded and free of I/O, so the engine, the checker and the
 renderers can share one tree safely. `docs/trees.md` is the user-facing description.
@@ -7,12 +7,14 @@ renderers can share one tree safely. `docs/trees.md` is the user-facing descript
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("note", "text", "longtext", "choice", "multi", "yesno", "scale", "date")
-QUESTION_KINDS = frozenset(KINDS) - {"note"}
-END = "end"
+from calmcli.tree.kinds import Node
+from calmcli.tree.parts import END
+from calmcli.tree.spec import Plan, Section, TreeFile
+
+__all__ = ["END", "NOT_SITUATIONS", "REQUIRED_SECTIONS", "Tree"]
+
 NOT_SITUATIONS = ("review",)
 """Built-in trees that are not for `calm new` (and so need not have its sections)."""
 REQUIRED_SECTIONS = (
@@ -27,195 +29,81 @@ REQUIRED_SECTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class Condition:
-    """One test on earlier answers. `op` is a comparison or `all`/`any`/`not` over `children`."""
+class Tree:
+    """A tree ready to walk. Built from a checked file, or (by the checker) from a file that still
+    has problems, where a node without a usable id is left out and a repeated id keeps its first
+    node."""
 
-    op: str
-    answer: str | None = None
-    arg: Any = None
-    children: tuple[Condition, ...] = ()
+    __slots__ = ("builtin", "file", "nodes", "source", "start", "_index", "_order", "_sections")
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        if self.op == "all":
-            return all(c.holds(answers) for c in self.children)
-        if self.op == "any":
-            return any(c.holds(answers) for c in self.children)
-        if self.op == "not":
-            return not self.children[0].holds(answers)
-        assert self.answer is not None
-        value = answers.get(self.answer)
-        answered = value not in (None, "", [])
-        if self.op == "answered":
-            return answered is bool(self.arg)
-        if not answered:
-            return False
-        if self.op == "equals":
-            return bool(value == self.arg)
-        if self.op == "in":
-            return value in self.arg
-        if self.op == "includes":
-            return isinstance(value, list) and self.arg in value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        if self.op == "at_least":
-            return bool(value >= self.arg)
-        if self.op == "at_most":
-            return bool(value <= self.arg)
-        raise AssertionError(f"unknown condition {self.op}")
-
-    def names(self) -> set[str]:
-        """Every answer id this condition reads."""
-        out = {self.answer} if self.answer else set()
-        for child in self.children:
-            out |= child.names()
-        return out
-
-
-@dataclass(frozen=True)
-class Rule:
-    """`goto` when `cond` holds; a rule without `cond` is the fallback."""
-
-    goto: str
-    cond: Condition | None = None
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: Any
-    label: str
-    next: str | None = None
-
-
-@dataclass(frozen=True)
-class Validation:
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    min_choices: int | None = None
-    max_choices: int | None = None
-    min: float | None = None
-    max: float | None = None
-    not_past: bool = False
-    max_days_ahead: int | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class Node:
-    id: str
-    section: str
-    kind: str
-    prompt: str
-    help: str = ""
-    required: bool = True
-    default: Any = None
-    validate: Validation = field(default_factory=Validation)
-    choices: tuple[Choice, ...] = ()
-    min: int = 1
-    max: int = 5
-    labels: Mapping[int, str] = field(default_factory=dict)
-    rules: tuple[Rule, ...] = ()
+    def __init__(self, file: TreeFile, *, source: str = "", builtin: bool = False) -> None:
+        nodes: dict[str, Node] = {}
+        for node in file.nodes:
+            if node.id and node.id not in nodes:
+                nodes[node.id] = node
+        self.file = file
+        self.nodes: Mapping[str, Node] = nodes
+        self.source = source
+        self.builtin = builtin
+        self.start: str = file.start or next(iter(nodes), "")
+        self._order = list(nodes)
+        self._index = {node_id: i for i, node_id in enumerate(self._order)}
+        self._sections = {s.id: s for s in reversed(file.sections)}
 
     @property
-    def is_question(self) -> bool:
-        return self.kind != "note"
+    def id(self) -> str:
+        return self.file.id
 
-    def choice(self, value: Any) -> Choice | None:
-        return next((c for c in self.choices if c.value == value), None)
+    @property
+    def title(self) -> str:
+        return self.file.title
 
+    @property
+    def version(self) -> int | str:
+        return self.file.version
 
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    description: str = ""
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(self.file.sections)
 
+    @property
+    def plan(self) -> Plan:
+        return self.file.plan
 
-@dataclass(frozen=True)
-class PlanLine:
-    """A call-plan line, said only when `cond` holds (or always)."""
-
-    template: str
-    cond: Condition | None = None
-
-
-@dataclass(frozen=True)
-class PlanOption:
-    option: str
-    feasibility: str
-    cost: str
-    speed: str
-
-
-PLAN_TEXT_KEYS = (
-    "customer",
-    "phone",
-    "job",
-    "feelings",
-    "reflect",
-    "wants",
-    "apology",
-    "open_question",
-    "ask",
-    "escalate",
-    "extra",
-)
-
-
-@dataclass(frozen=True)
-class Plan:
-    texts: Mapping[str, str] = field(default_factory=dict)
-    facts: tuple[PlanLine, ...] = ()
-    questions: tuple[PlanLine, ...] = ()
-    options: tuple[PlanOption, ...] = ()
-    followup: str | None = None
-
-
-@dataclass(frozen=True)
-class Tree:
-    id: str
-    title: str
-    version: int | str
-    sections: tuple[Section, ...]
-    nodes: Mapping[str, Node]
-    start: str
-    description: str = ""
-    plan: Plan = field(default_factory=Plan)
-    source: str = ""
-    builtin: bool = False
+    def __repr__(self) -> str:
+        return f"Tree({self.id!r}, {len(self.nodes)} nodes, source={self.source!r})"
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
 
     def section(self, section_id: str) -> Section | None:
-        return next((s for s in self.sections if s.id == section_id), None)
+        return self._sections.get(section_id)
 
     def following(self, node_id: str) -> str:
         """The node after `node_id` in file order, or END."""
-        ids = list(self.nodes)
-        i = ids.index(node_id)
-        return ids[i + 1] if i + 1 < len(ids) else END
+        i = self._index[node_id] + 1
+        return self._order[i] if i < len(self._order) else END
 
     def next_id(self, node_id: str, answers: Mapping[str, Any]) -> str:
         """Where the walk goes after `node_id`, given the answers so far."""
         node = self.nodes[node_id]
-        if node.kind == "choice":
-            choice = node.choice(answers.get(node_id))
-            if choice is not None and choice.next:
-                return choice.next
-        for rule in node.rules:
+        choice = node.choice(answers.get(node_id))
+        if choice is not None and choice.next:
+            return choice.next
+        rules = node.rules
+        for rule in rules:
             if rule.cond is None or rule.cond.holds(answers):
                 return rule.goto
-        return self.following(node_id) if not node.rules else END
+        return self.following(node_id) if not rules else END
 
     def successors(self, node_id: str) -> set[str]:
         """Every node (or END) that can follow `node_id`, whatever the answers."""
         node = self.nodes[node_id]
-        out = {c.next for c in node.choices if c.next} if node.kind == "choice" else set()
-        if node.rules:
-            out |= {r.goto for r in node.rules}
-            if node.rules[-1].cond is not None:
+        out = {c.next for c in node.choices if c.next}
+        rules = node.rules
+        if rules:
+            out |= {r.goto for r in rules}
+            if rules[-1].cond is not None:
                 out.add(END)
         else:
             out.add(self.following(node_id))

@@ -1,16 +1,17 @@
 """Finding trees by name: the built-ins shipped with calm, and the user's own trees in
-$CALM_HOME/trees/."""
+$CALM_HOME/trees/. A tree in either folder is found by its file name, so its id must match it."""
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from calmcli.errors import BadInput
+from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
-from calmcli.tree.check import check_document
 from calmcli.tree.model import Tree
 
 BUILTIN_ORDER = ("default", "quality", "delay", "billing", "review")
@@ -18,15 +19,24 @@ BUILTIN_ORDER = ("default", "quality", "delay", "billing", "review")
 
 @dataclass(frozen=True)
 class TreeEntry:
-    """A tree as listed: where it comes from, and its title or the reason it cannot be used."""
+    """A tree as listed: where it comes from, and the tree or the reason it cannot be used."""
 
     name: str
     source: str
     path: Path
-    title: str = ""
-    problem: str | None = None
+    tree: Tree | None = None
+    error: CalmError | None = None
+
+    @property
+    def title(self) -> str:
+        return self.tree.title if self.tree is not None else ""
+
+    @property
+    def problem(self) -> str | None:
+        return self.error.message if self.error is not None else None
 
 
+@cache
 def builtin_dir() -> Path:
     return Path(str(resources.files("calmcli") / "trees")).resolve()
 
@@ -46,28 +56,46 @@ def _user_files() -> dict[str, Path]:
     return {f.stem: f for f in files}
 
 
+def is_builtin(path: Path) -> bool:
+    """Whether `path` is one of calm's own tree files (symbolic links followed, loops too)."""
+    return Path(os.path.realpath(path)).parent == builtin_dir()
+
+
+def _named(path: Path) -> bool:
+    """Whether the tree at `path` is found by its file name: it sits in trees/ or the built-ins."""
+    folder = os.path.realpath(path.parent)
+    return folder in (str(builtin_dir()), os.path.realpath(paths.trees_dir()))
+
+
 def load_path(path: Path, *, builtin: bool = False) -> Tree:
     from calmcli.files import yamlsafe
+    from calmcli.tree.loader import load_document
 
-    return check_document(
-        yamlsafe.read_file(path, what="a tree", collect_duplicates=True), builtin=builtin
-    )
+    doc = yamlsafe.read_file(path, what="a tree", collect_duplicates=True)
+    return load_document(doc, builtin=builtin, file_name=path.name if _named(path) else None)
 
 
-def entries() -> list[TreeEntry]:
-    """Built-in trees first (default leading), then the user's; a broken user tree says why."""
-    out = []
-    for name, path in _builtin_files().items():
-        tree = load_path(path, builtin=True)
-        out.append(TreeEntry(name, "built-in", path, tree.title))
-    for name, path in _user_files().items():
-        try:
-            tree = load_path(path)
-        except BadInput as exc:
-            out.append(TreeEntry(name, "yours", path, problem=exc.message))
-        else:
-            out.append(TreeEntry(name, "yours", path, tree.title))
+def entry(path: Path, *, builtin: bool = False, source: str = "file") -> TreeEntry:
+    """The tree at `path` loaded, or the reason it cannot be."""
+    try:
+        return TreeEntry(path.stem, source, path, tree=load_path(path, builtin=builtin))
+    except CalmError as exc:
+        return TreeEntry(path.stem, source, path, error=exc)
+
+
+def entries(*, leave_out: tuple[str, ...] = ()) -> list[TreeEntry]:
+    """Built-in trees first (default leading), then the user's, each loaded once; one that
+    cannot be used says why. Trees named in `leave_out` are not even read."""
+    builtins = [(n, p) for n, p in _builtin_files().items() if n not in leave_out]
+    users = [(n, p) for n, p in _user_files().items() if n not in leave_out]
+    out = [entry(path, builtin=True, source="built-in") for _, path in builtins]
+    out += [entry(path, source="yours") for _, path in users]
     return out
+
+
+def usable(listed: list[TreeEntry]) -> dict[str, TreeEntry]:
+    """Usable entries by name; a tree of yours takes the place of a built-in with its name."""
+    return {e.name: e for e in listed if e.tree is not None}
 
 
 def resolve(ref: str) -> Tree:

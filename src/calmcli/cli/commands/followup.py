@@ -43,8 +43,8 @@ def followup(
     from calmcli.clock.dates import parse_span
 
     span = parse_span(within) if within else None
-    if check:  # normally answered by cli.entry without Typer; the same function here
-        from calmcli.cli.entry import check as check_due
+    if check:  # normally answered by cli.entry without Typer: the same function
+        from calmcli.cli.nudge import check as check_due
 
         raise typer.Exit(check_due())
     from calmcli.cli.views.due import show_due

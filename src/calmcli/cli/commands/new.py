@@ -222,20 +222,26 @@ def _pick_tree() -> Tree:
     import questionary
 
     from calmcli.cli.prompts import STYLE, ask
+    from calmcli.textsafe import one_line
     from calmcli.tree import registry
     from calmcli.tree.model import NOT_SITUATIONS
 
-    usable = [e for e in registry.entries() if e.problem is None and e.name not in NOT_SITUATIONS]
+    usable = registry.usable(registry.entries(leave_out=NOT_SITUATIONS))
     choice = ask(
         questionary.select(
             "Which situation is it?",
-            choices=[questionary.Choice(f"{e.title}  ({e.name})", e.name) for e in usable],
+            choices=[
+                questionary.Choice(f"{one_line(e.title)}  ({name})", name)
+                for name, e in usable.items()
+            ],
             style=STYLE,
         )
     )
     if choice is None:
         raise Interrupted("stopped before any answer; nothing to keep")
-    return _tree(choice)
+    picked = usable[choice].tree
+    assert picked is not None  # `usable` holds loaded trees only
+    return picked
 
 
 def _pick_draft(ref: str | None, *, interactive: bool) -> Draft:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from calmcli.cli.output import err, lit, out, say
-from calmcli.errors import BadInput, CalmError
+from calmcli.errors import BadInput
 from calmcli.textsafe import clean
 
 app = typer.Typer(
@@ -61,24 +61,20 @@ def check(
     """
     from calmcli.tree import registry
 
-    targets: list[tuple[Path, bool]] = []
     if files:
-        builtin_dir = registry.builtin_dir()
-        targets = [(f, f.resolve().parent == builtin_dir) for f in files]
+        listed = [registry.entry(f, builtin=registry.is_builtin(f)) for f in files]
     else:
-        targets = [(e.path, e.source == "built-in") for e in registry.entries()]
+        listed = registry.entries()
     failed = 0
-    for path, builtin in targets:
-        try:
-            tree = registry.load_path(path, builtin=builtin)
-        except CalmError as exc:
+    for entry in listed:
+        if entry.error is not None:
             failed += 1
-            for line in exc.details or [exc.message]:
+            for line in entry.error.details or [entry.error.message]:
                 err().print(clean(line), markup=False, soft_wrap=True)
-        else:
-            say(f"ok  {path}  ({tree.id}: {len(tree.nodes)} nodes)")
+        elif entry.tree is not None:
+            say(f"ok  {entry.path}  ({entry.tree.id}: {len(entry.tree.nodes)} nodes)")
     if failed:
-        raise BadInput(f"{failed} of {len(targets)} tree file(s) have problems")
+        raise BadInput(f"{failed} of {len(listed)} tree file(s) have problems")
 
 
 @app.command(short_help="The tree format's JSON Schema, for editors")

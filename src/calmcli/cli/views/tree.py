@@ -1,4 +1,6 @@
-"""Drawing a tree's flow with Rich: sections, questions and branches, text shown literally."""
+"""Drawing a tree's flow with Rich: sections, questions and branches. Every text that comes from
+the tree file (titles, ids, prompts, labels, values) goes through `lit`, so it is shown literally
+and without control characters or bidi overrides."""
 
 from __future__ import annotations
 
@@ -6,28 +8,23 @@ from rich.text import Text
 from rich.tree import Tree as RichTree
 
 from calmcli.cli.output import lit
-from calmcli.tree.model import END, Condition, Node, Tree
+from calmcli.textsafe import one_line
+from calmcli.tree.kinds import Node, QuestionNode
+from calmcli.tree.model import END, Tree
+from calmcli.tree.parts import Condition
+
+_SIGNS = {"equals": "=", "in": "in", "includes": "includes", "at_least": ">=", "at_most": "<="}
 
 
 def _cond(c: Condition) -> str:
     if c.op in ("all", "any"):
-        return (
-            f" {c.op} ".join(f"({_cond(k)})" for k in c.children)
-            .replace(" all ", " and ")
-            .replace(" any ", " or ")
-        )
+        joiner = " and " if c.op == "all" else " or "
+        return joiner.join(f"({_cond(k)})" for k in c.children)
     if c.op == "not":
         return f"not ({_cond(c.children[0])})"
-    words = {
-        "equals": "=",
-        "in": "in",
-        "includes": "includes",
-        "at_least": ">=",
-        "at_most": "<=",
-    }
     if c.op == "answered":
         return f"{c.answer} {'answered' if c.arg else 'skipped'}"
-    return f"{c.answer} {words[c.op]} {_value(c.arg)}"
+    return f"{c.answer} {_SIGNS.get(c.op, c.op)} {_value(c.arg)}"
 
 
 def _value(v: object) -> str:
@@ -44,33 +41,32 @@ def _target(t: str) -> str:
 
 def _node_label(node: Node) -> Text:
     label = Text()
-    label.append(node.id, style="bold")
+    label.append(lit(node.id, "bold"))
     label.append(f"  [{node.kind}]", style="cyan")
-    if node.is_question and not node.required:
+    if isinstance(node, QuestionNode) and not node.required:
         label.append(" optional", style="dim")
     label.append("  ")
-    prompt = " ".join(node.prompt.split())
+    prompt = one_line(node.prompt)
     label.append(prompt if len(prompt) <= 70 else prompt[:69] + "…")
     return label
 
 
 def tree_flow(tree: Tree) -> RichTree:
     """Sections as branches, nodes under them in order, and where each node can go next."""
-    root = RichTree(Text.assemble((tree.title, "bold"), f"  ({tree.id}, version {tree.version})"))
+    root = RichTree(
+        Text.assemble(lit(tree.title, "bold"), lit(f"  ({tree.id}, version {tree.version})"))
+    )
     by_section: dict[str, RichTree] = {}
     for section in tree.sections:
         by_section[section.id] = root.add(lit(section.title, "bold magenta"))
     for node_id, node in tree.nodes.items():
         parent = by_section.get(node.section) or root
         branch = parent.add(_node_label(node))
-        if node.kind == "scale":
-            labels = ", ".join(f"{k} {v}" for k, v in sorted(node.labels.items()))
-            branch.add(
-                Text(f"{node.min} to {node.max}" + (f" ({labels})" if labels else ""), style="dim")
-            )
+        if node.summary():
+            branch.add(lit(node.summary(), "dim"))
         for choice in node.choices:
-            line = f"• {choice.label}" + (
-                f" = {choice.value}" if str(choice.value) != choice.label else ""
+            line = f"• {choice.shown}" + (
+                f" = {choice.value}" if str(choice.value) != choice.shown else ""
             )
             if choice.next:
                 line += f"  → {_target(choice.next)}"
@@ -84,7 +80,7 @@ def tree_flow(tree: Tree) -> RichTree:
                 )
             else:
                 text = f"if {_cond(rule.cond)} → {_target(rule.goto)}"
-            branch.add(Text(text, style="yellow"))
+            branch.add(lit(text, "yellow"))
         if not node.rules and tree.following(node_id) == END:
             branch.add(Text("→ end of interview", style="yellow"))
     return root
