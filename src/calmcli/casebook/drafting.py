@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from calmcli.clock.now import local_now
-from calmcli.domain.answers import scan_answers_file
+from calmcli.domain.answers import AnswerProblem, problems_error, scan_answers_file
 from calmcli.domain.case import Case
-from calmcli.domain.interview import Interview, NonInteractive, Prompter
+from calmcli.domain.interview import Interview, MissingAnswers, NonInteractive, Prompter
 from calmcli.errors import BadInput
 from calmcli.store import drafts
 from calmcli.tree.model import Tree
@@ -59,25 +59,20 @@ def answers_without_prompts(
 ) -> dict[str, Any]:
     """`--no-input`: every answer from the draft or the file. One error lists each problem: the
     file's own (unknown ids, wrong types) and the answers still missing, each question once."""
-    file_problems: list[str] = []
+    file_problems: list[AnswerProblem] = []
     if answers_file is not None:
         found, file_problems = scan_answers_file(answers_file, tree, local_now())
         prefill = {**prefill, **found}
     try:
         answers = Interview(tree, prefill=prefill).run(NonInteractive())
-        problems: list[str] = []
-    except BadInput as exc:
+        missing: list[AnswerProblem] = []
+    except MissingAnswers as exc:
         if not file_problems:
             raise
-        problems = exc.details
+        named = {p.node_id for p in file_problems}  # a refused answer is missing too: once
+        missing = [p for p in exc.problems if p.node_id not in named]
     if file_problems:
-        # A refused answer is reported missing by the interview too: name each question once.
-        named = {p.split(": ")[1] for p in file_problems if p.count(": ") >= 2}
-        details = file_problems + [p for p in problems if p.split(":", 1)[0] not in named]
-        n = len(details)
-        raise BadInput(
-            f"{answers_file}: {n} problem{'s' if n > 1 else ''} in the answers", details=details
-        )
+        raise problems_error(str(answers_file), file_problems + missing)
     return answers
 
 

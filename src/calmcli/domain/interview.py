@@ -85,7 +85,7 @@ class Interview:
         self.memory: dict[str, Any] = {}
         self.seen_notes: set[str] = set(seen_notes or ())
         self.on_change = on_change
-        self.problems: list[str] = []
+        self.problems: list[ans.AnswerProblem] = []
 
     # -- the walk --------------------------------------------------------------------------
 
@@ -139,7 +139,8 @@ class Interview:
             try:
                 raw = prompter.ask(question)
             except NoAnswer:
-                self.problems.append(f"{node.id}: {error or 'missing answer'} ({question.prompt})")
+                message = f"{error or 'missing answer'} ({question.prompt})"
+                self.problems.append(ans.AnswerProblem(node.id, message))
                 return None
             if raw is BACK:
                 if self._previous_question() is not None:
@@ -150,7 +151,7 @@ class Interview:
                 return self._accepted(node, raw)
             except ans.Invalid as exc:
                 if getattr(prompter, "interactive", True) is False:
-                    self.problems.append(f"{node.id}: {exc} (got {raw!r})")
+                    self.problems.append(ans.AnswerProblem(node.id, f"{exc} (got {raw!r})"))
                     return None
                 error, default = str(exc), raw
 
@@ -254,12 +255,20 @@ class Interview:
 
     def _raise_problems(self) -> None:
         if self.problems:
-            n = len(self.problems)
-            raise BadInput(
-                f"{n} answer{'s' if n > 1 else ''} missing or invalid for tree {self.tree.id!r}; "
-                "give them in the --answers file",
-                details=self.problems,
-            )
+            raise MissingAnswers(self.tree.id, self.problems)
+
+
+class MissingAnswers(BadInput):
+    """Answers a run without prompts could not get; `problems` names each question."""
+
+    def __init__(self, tree_id: str, problems: list[ans.AnswerProblem]) -> None:
+        n = len(problems)
+        super().__init__(
+            f"{n} answer{'s' if n > 1 else ''} missing or invalid for tree {tree_id!r}; "
+            "give them in the --answers file",
+            details=[str(p) for p in problems],
+        )
+        self.problems = problems
 
 
 class NonInteractive:
