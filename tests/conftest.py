@@ -12,6 +12,7 @@ def calm_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "calm-home"
     monkeypatch.setenv("CALM_HOME", str(home))
     monkeypatch.setenv("CALM_CACHE", str(tmp_path / "calm-cache"))
+    monkeypatch.setenv("CALM_CONFIG", str(tmp_path / "calm-config" / "config.toml"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TZ", "Europe/London")

@@ -212,7 +212,7 @@ def test_check_prints_one_line_and_exits_1_when_due(board: dict[str, Case]) -> N
 def test_check_exits_0_when_nothing_is_due() -> None:
     short("Pat Jones", "2026-11-17T09:00", "2026-11-20T09:00")
     result = calm("followup", "--check")
-    assert (result.exit_code, result.stdout) == (0, "No check-ins due.\n")
+    assert (result.exit_code, result.stdout) == (0, "Nothing due.\n")
 
 
 # -- the real fast path ------------------------------------------------------------------------
@@ -253,13 +253,13 @@ def test_fast_check_after_a_change_and_with_nothing_due(board: dict[str, Case]) 
     for key in ("lee", "dana", "sam"):
         assert calm("followup", "snooze", board[key].id, "--until", "+3d").exit_code == 0
     quiet = run_check()
-    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "No check-ins due.\n", "")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "Nothing due.\n", "")
     assert calm("followup", "--check").stdout == quiet.stdout
 
 
 def test_fast_check_without_any_cases(calm_home: Path) -> None:
     result = run_check()
-    assert (result.returncode, result.stdout, result.stderr) == (0, "No check-ins due.\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "Nothing due.\n", "")
 
 
 # -- corrupt case files ------------------------------------------------------------------------
@@ -328,10 +328,10 @@ def test_a_corrupt_case_file_does_not_make_check_report_due(calm_home: Path, kin
     short("Pat Jones", "2026-11-17T09:00", "2026-11-20T09:00")
     bad = CORRUPT[kind](calm_home / "cases")
     check = calm("followup", "--check")
-    assert (check.exit_code, check.stdout) == (0, "No check-ins due.\n")
+    assert (check.exit_code, check.stdout) == (0, "Nothing due.\n")
     _one_warning_naming(check.stderr, bad)
     fast = run_check()
-    assert (fast.returncode, fast.stdout) == (0, "No check-ins due.\n")
+    assert (fast.returncode, fast.stdout) == (0, "Nothing due.\n")
     _one_warning_naming(fast.stderr, bad)
 
 
@@ -362,7 +362,12 @@ def test_done_satisfied_closes_the_case(board: dict[str, Case]) -> None:
     assert case.history[-1] == {
         "at": NOW, "event": "closed", "reached": True, "satisfaction": "satisfied",
     }  # fmt: skip
-    assert not reminder_file(dana).exists()
+    # The reminder stays, as a cancellation: re-importing it takes the event out of a calendar.
+    cancelled = icalendar.Calendar.from_ical(reminder_file(dana).read_bytes())
+    (event,) = cancelled.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == f"{dana.id}@calm.local"
+    assert not event.walk("VALARM")
     # Gone from the due list and the prompt line.
     assert "Dana Fox" not in calm("followup").stdout
     assert calm("followup", "--check").stdout == (
@@ -689,10 +694,12 @@ def test_export_ics_is_the_reminder(board: dict[str, Case]) -> None:
     assert "Dana Fox" in str(exported["SUMMARY"])
 
 
-def test_export_ics_of_a_closed_case_is_refused(board: dict[str, Case]) -> None:
+def test_export_ics_of_a_closed_case_is_its_cancellation(board: dict[str, Case]) -> None:
     result = calm("export", board["olga"].id, "--format", "ics")
-    assert result.exit_code == 2
-    assert result.stdout == ""
+    assert result.exit_code == 0
+    (event,) = icalendar.Calendar.from_ical(result.stdout).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == f"{board['olga'].id}@calm.local"
 
 
 def test_export_md_has_status_and_history(board: dict[str, Case]) -> None:

@@ -201,10 +201,10 @@ def test_nudge_names_overdue_with_days_and_today_plainly() -> None:
 
 
 def test_nudge_when_nothing_is_due() -> None:
-    assert nudge([]) == "No check-ins due."
+    assert nudge([]) == "Nothing due."
     upcoming = select([row("Pat", "2026-11-20T09:00:00+00:00")], NOW, within=timedelta(days=7))
     assert len(upcoming) == 1
-    assert nudge(upcoming) == "No check-ins due."
+    assert nudge(upcoming) == "Nothing due."
 
 
 def test_nudge_singular_and_plural() -> None:

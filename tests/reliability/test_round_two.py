@@ -249,7 +249,7 @@ def test_04_a_case_arriving_in_the_same_second_as_a_check_is_seen() -> None:
     make_case("Dana Fox", created="2026-11-20T09:00", due="2026-12-09T09:00")
     folder = store.case_path("x").parent
     stamp = folder.stat()
-    assert run_calm(["followup", "--check"]).out == "No check-ins due.\n"
+    assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
     sam = make_case("Sam Ortiz", created="2026-11-20T09:00", due="2026-11-30T09:00")
     arriving = folder / f".incoming-{sam.id}"
     shutil.copy(store.case_path(sam.id), arriving)

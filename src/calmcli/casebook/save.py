@@ -22,7 +22,8 @@ from calmcli.clock.now import local_now
 from calmcli.domain.case import Case
 from calmcli.domain.crib import REVISION_MARK, crib_sheet
 from calmcli.domain.plan import CallPlan, build_plan
-from calmcli.domain.reminders import REVISION_PROPERTY, reminder_for
+from calmcli.domain.reminders import REVISION_PROPERTY, has_reminder, reminder_for
+from calmcli.domain.settings import Settings
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
@@ -78,12 +79,21 @@ def after_save(
 
 
 def _write_reminder(case: Case) -> None:
+    """The case's calendar file. A closed case keeps one: its events cancelled, so that
+    re-importing it takes them out of the calendar."""
     target = reminder_path(case.id)
-    if case.is_open and case.followup_due is not None:
-        atomic_write(target, reminder_for(case))
+    if has_reminder(case):
+        alarm = settings().get("alarm_minutes")
+        atomic_write(target, reminder_for(case, alarm_minutes=alarm))
     else:
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
+
+
+def settings() -> Settings:
+    from calmcli.store import config
+
+    return config.load()
 
 
 def repair(case: Case, path: Path) -> bool:
@@ -95,7 +105,7 @@ def repair(case: Case, path: Path) -> bool:
     except OSError:
         return False
     crib, reminder = crib_path(case.id), reminder_path(case.id)
-    wants_reminder = case.is_open and case.followup_due is not None
+    wants_reminder = has_reminder(case)
     stale = [
         target
         for target, pattern in ((crib, _CRIB_REVISION), (reminder, _ICS_REVISION))

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from calmcli.clock.now import from_iso, to_iso
+from calmcli.domain.ledger import Item
 from calmcli.domain.summary import CaseSummary
 from calmcli.errors import BadInput
 
@@ -45,6 +46,8 @@ class Case:
     """The call plan as it was made (see `domain.plan.CallPlan.to_data`); None in old cases."""
     answers: dict[str, Any] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None
+    items: list[Item] = field(default_factory=list)
+    """The promise ledger: actions promised on the call and progress updates owed."""
     checkins: list[dict[str, Any]] = field(default_factory=list)
     review: dict[str, Any] | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -102,5 +105,14 @@ class Case:
             lesson=str(review.get("lesson") or ""),
             closed=self.closed_at(),
             satisfaction=str(last or ""),
+            items=open_dated(self.items),
             revision=self.revision,
         )
+
+
+def open_dated(items: list[Item]) -> str:
+    """The open items with a due time, as compact JSON for the index: [[n, kind, what, due]]."""
+    import json
+
+    rows = [[i.n, i.kind, i.what, to_iso(i.due)] for i in items if i.is_open and i.due]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")) if rows else ""

@@ -1,82 +1,125 @@
-"""Which check-ins are due: overdue, today, upcoming. Pure data and stdlib only: the fast
-`--check` path runs on it."""
+"""What is due: each open case's check-in and every promised action or progress update with a
+date, as overdue, today, upcoming or unscheduled. Pure data and stdlib only: the fast `--check`
+path runs on it."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from calmcli.domain.summary import CaseSummary
 from calmcli.textsafe import one_line
 
+CHECKIN = "check-in"
+
 
 class Due(NamedTuple):
-    """A check-in and where it stands: state is "overdue", "today", "upcoming" or
-    "unscheduled". A named tuple: the `--check` fast path cannot afford dataclasses."""
+    """One thing owed to a customer and where it stands: `kind` is "check-in", "action" or
+    "update" (`n` numbers an item within its case); `state` is "overdue", "today", "upcoming"
+    or "unscheduled". A named tuple: the `--check` fast path cannot afford dataclasses."""
 
     row: CaseSummary
     due: datetime | None
     state: str
     days_overdue: int = 0
+    kind: str = CHECKIN
+    n: int = 0
+    what: str = ""
 
     @property
     def is_due(self) -> bool:
         return self.state in ("overdue", "today")
 
 
-def classify(row: CaseSummary, now: datetime) -> Due:
-    if not row.due:
-        return Due(row, None, "unscheduled")
+def _when(text: str, now: datetime) -> datetime | None:
     try:
-        due = datetime.fromisoformat(row.due)
-    except ValueError:
-        return Due(row, None, "unscheduled")
-    if due.tzinfo is None:
-        due = due.replace(tzinfo=now.tzinfo)
-    day = due.astimezone(now.tzinfo).date()
-    today = now.date()
+        due = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return due if due.tzinfo is not None else due.replace(tzinfo=now.tzinfo)
+
+
+def _state(due: datetime | None, now: datetime) -> tuple[str, int]:
+    if due is None:
+        return "unscheduled", 0
+    day, today = due.astimezone(now.tzinfo).date(), now.date()
     if day < today:
-        return Due(row, due, "overdue", (today - day).days)
-    if day == today:
-        return Due(row, due, "today")
-    return Due(row, due, "upcoming")
+        return "overdue", (today - day).days
+    return ("today", 0) if day == today else ("upcoming", 0)
+
+
+def classify(row: CaseSummary, now: datetime) -> Due:
+    """The case's check-in."""
+    due = _when(row.due, now) if row.due else None
+    state, late = _state(due, now)
+    return Due(row, due, state, late)
+
+
+def owed(row: CaseSummary, now: datetime) -> list[Due]:
+    """The case's check-in and its open dated items."""
+    out = [classify(row, now)]
+    if row.items:
+        try:
+            items = json.loads(row.items)
+        except ValueError:
+            items = []
+        for entry in items if isinstance(items, list) else []:
+            if not (isinstance(entry, list) and len(entry) == 4):
+                continue
+            n, kind, what, when = entry
+            due = _when(when, now)
+            if due is None or not isinstance(n, int):
+                continue
+            state, late = _state(due, now)
+            out.append(Due(row, due, state, late, str(kind), n, str(what)))
+    return out
 
 
 def select(
     rows: list[CaseSummary], now: datetime, *, within: timedelta | None = None, every: bool = False
 ) -> list[Due]:
-    """Open cases due by the end of today (plus `within` ahead, or all of them), by due time."""
-    items = [classify(r, now) for r in rows if r.status == "open"]
+    """What is due by the end of today (plus `within` ahead; with `every`, every open case's
+    check-in and every open dated item), soonest first."""
     horizon = None if within is None else now + within
     chosen = []
-    for item in items:
-        if (
-            item.is_due
-            or every
-            or horizon is not None
-            and item.due is not None
-            and item.due <= horizon
-        ):
-            chosen.append(item)
+    for row in rows:
+        if row.status != "open":
+            continue
+        for item in owed(row, now):
+            if (
+                item.is_due
+                or (every and (item.kind == CHECKIN or item.due is not None))
+                or (horizon is not None and item.due is not None and item.due <= horizon)
+            ):
+                chosen.append(item)
     # Sort by the instant (timestamp): same-zone aware times compare by wall clock.
     return sorted(
-        chosen, key=lambda d: (d.due.timestamp() if d.due else float("inf"), d.row.customer)
+        chosen,
+        key=lambda d: (d.due.timestamp() if d.due else float("inf"), d.row.customer, d.n),
     )
 
 
 def nudge(items: list[Due], limit: int = 3) -> str:
-    """One short line for a shell prompt: '2 check-ins due: Dana (overdue 1 day), Sam'."""
+    """One short line for a shell prompt: '2 due: Dana (overdue 1 day), Sam (action 2)'."""
     due = [d for d in items if d.is_due]
     if not due:
-        return "No check-ins due."
+        return "Nothing due."
     parts = []
     for d in due[:limit]:
         name = one_line(d.row.customer)[:40] or d.row.id
+        what = "" if d.kind == CHECKIN else f"{d.kind} {d.n}"
         if d.state == "overdue":
             s = "" if d.days_overdue == 1 else "s"
-            parts.append(f"{name} (overdue {d.days_overdue} day{s})")
-        else:
-            parts.append(name)
+            what = ", ".join(x for x in (what, f"overdue {d.days_overdue} day{s}") if x)
+        parts.append(f"{name} ({what})" if what else name)
     more = f", and {len(due) - limit} more" if len(due) > limit else ""
-    noun = "check-in" if len(due) == 1 else "check-ins"
+    checkins = sum(1 for d in due if d.kind == CHECKIN)
+    noun = (
+        "check-in"
+        if len(due) == 1 and checkins == 1
+        else "thing"
+        if len(due) == 1
+        else ("check-ins" if checkins == len(due) else "things")
+    )
     return f"{len(due)} {noun} due: {', '.join(parts)}{more}"

@@ -30,6 +30,8 @@ class CaseSummary(NamedTuple):
     lesson: str = ""
     closed: str = ""
     satisfaction: str = ""
+    items: str = ""
+    """The open promised items with a due time, as JSON: [[n, kind, what, due], ...]."""
     revision: int = 0
     """The case file's revision: every write raises it (see `store.index` on restored copies)."""
 

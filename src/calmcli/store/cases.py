@@ -20,6 +20,7 @@ import yaml
 
 from calmcli.clock.now import from_iso, to_iso
 from calmcli.domain.case import STATUSES, Case, wants_text
+from calmcli.domain.ledger import Item
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths, yamlsafe
 from calmcli.files.atomic import TEMP_PREFIX, atomic_write
@@ -54,6 +55,7 @@ def to_data(case: Case) -> dict[str, Any]:
         "offer": case.offer,
         "wants": wants_text(case.answers.get("wants")) or case.wants,
         "outcome": case.outcome,
+        "items": [item.to_data() for item in case.items],
         "checkins": case.checkins,
         "review": case.review,
         "history": case.history,
@@ -68,7 +70,7 @@ def to_data(case: Case) -> dict[str, Any]:
 _CASE_KEYS = {
     "calm_case", "id", "revision", "tree", "customer", "phone", "job", "created", "status",
     "followup_due", "planned", "offer", "wants", "answers", "outcome", "checkins", "review",
-    "history", "plan",
+    "history", "plan", "items",
 }  # fmt: skip
 
 
@@ -99,6 +101,12 @@ def from_data(data: Any, source: str) -> Case:
     checkins = data.get("checkins") or []
     if not isinstance(checkins, list) or not all(isinstance(c, dict) for c in checkins):
         raise bad("'checkins' must be a list of check-ins")
+    raw_items = data.get("items") or []
+    if not isinstance(raw_items, list):
+        raise bad("'items' must be a list of promised items")
+    items = [Item.from_data(raw, source) for raw in raw_items]
+    if len({i.n for i in items}) != len(items):
+        raise bad("two items share a number")
     history = data.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise bad("'history' must be a list of events")
@@ -127,6 +135,7 @@ def from_data(data: Any, source: str) -> Case:
         plan=data.get("plan") or None,
         answers=dict(data.get("answers") or {}),
         outcome=data.get("outcome") or None,
+        items=items,
         checkins=list(checkins),
         review=data.get("review") or None,
         history=list(history),
