@@ -79,10 +79,12 @@ def flat(text: str) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def event(path: Path) -> icalendar.Event:
+def event(path: Path, uid: str | None = None) -> icalendar.Event:
+    """The check-in's event (the one whose UID is the case id's), or the one with `uid`."""
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
-    [only] = list(calendar.walk("VEVENT"))
-    return only
+    want = uid or f"{path.stem}@calm.local"
+    [found] = [e for e in calendar.walk("VEVENT") if str(e["UID"]) == want]
+    return found
 
 
 def snapshot(case: Case) -> tuple[bytes, bytes | None]:
@@ -169,6 +171,9 @@ def _json_item(case: Case, state: str, days: int) -> dict[str, object]:
         "offer": "Regrout",
         "agreed": None,
         "due": dates.to_iso(case.followup_due) if case.followup_due else None,
+        "kind": "check-in",
+        "item": None,
+        "what": None,
         "state": state,
         "days_overdue": days,
     }
@@ -389,7 +394,7 @@ def test_done_satisfied_closes_the_case(board: dict[str, Case]) -> None:
             "2026-11-23T14:00:00+00:00",
             "Mon 23 Nov 14:00",
         ),
-        (["--not-reached"], "2026-11-20T09:00:00+00:00", "Fri 20 Nov 09:00"),
+        (["--not-reached"], "2026-11-18T13:00:00+00:00", "Wed 18 Nov 13:00"),
     ],
     ids=["partly-default", "next-fri", "satisfied-but-next", "not-reached"],
 )
@@ -403,7 +408,10 @@ def test_done_without_closing_schedules_the_next_check_in(
         args.append("--reached")
     result = calm(*args, *flags)
     assert result.exit_code == 0, result.output
-    assert f"Next check-in with Dana Fox: {shown}" in result.stdout
+    if "--not-reached" in flags:  # Dana was very upset (4): try again later today
+        assert f"Not reached. Try Dana Fox again: {shown}" in result.stdout
+    else:
+        assert f"Next check-in with Dana Fox: {shown}" in result.stdout
     case = reload(dana)
     assert case.status == "open"
     assert dates.to_iso(case.followup_due) == expected  # type: ignore[arg-type]
@@ -417,6 +425,9 @@ def test_done_without_closing_schedules_the_next_check_in(
     assert str(after["UID"]) == str(before["UID"])
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
     assert after.decoded("DTSTART") == dates.from_iso(expected)
+    if "--not-reached" in flags:  # later today: still due today
+        assert "Dana Fox" in calm("followup").stdout
+        return
     # Now upcoming rather than due.
     assert "Dana Fox" not in calm("followup").stdout
     assert "Dana Fox" in calm("followup", "--within", "7d").stdout
@@ -538,15 +549,12 @@ def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, Case]) -
     assert result.exit_code == 0, result.output
     assert "Next check-in with Dana Fox: Sun 22 Nov 09:00" in result.stdout
     case = reload(dana)
-    assert case.outcome == {
-        "at": NOW,
-        "option": "Regrout",
-        "actions": [
-            {"what": "Regrout edge", "due": "2026-11-20T09:00:00+00:00"},
-            {"what": "Send photos", "due": None},
-        ],
-        "notes": "She wants grey, not white.",
-    }
+    assert case.outcome == {"at": NOW, "option": "Regrout", "notes": "She wants grey, not white."}
+    assert [i.to_data() for i in case.items] == [
+        {"n": 1, "kind": "action", "what": "Regrout edge", "due": "2026-11-20T09:00:00+00:00",
+         "state": "open", "fix": True},
+        {"n": 2, "kind": "action", "what": "Send photos", "due": None, "state": "open"},
+    ]  # fmt: skip
     assert case.agreed == "Regrout"
     assert case.status == "open"
     assert dates.to_iso(case.followup_due) == "2026-11-22T09:00:00+00:00"  # type: ignore[arg-type]
@@ -559,7 +567,7 @@ def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, Case]) -
     assert after.decoded("DTSTART") == case.followup_due
     # The listing shows what was agreed.
     [item] = [i for i in json.loads(calm("followup", "--all", "--json").stdout)
-              if i["id"] == dana.id]  # fmt: skip
+              if i["id"] == dana.id and i["kind"] == "check-in"]  # fmt: skip
     assert (item["planned"], item["state"]) == ("Agreed: Regrout", "upcoming")
 
 

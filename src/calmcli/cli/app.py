@@ -11,23 +11,29 @@ from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from calmcli import __version__
 from calmcli.cli.boundary import handle
 from calmcli.cli.commands import cases as cases_cmd
+from calmcli.cli.commands import config as config_cmd
+from calmcli.cli.commands import delay as delay_cmd
 from calmcli.cli.commands import followup as followup_cmd
+from calmcli.cli.commands import item as item_cmd
 from calmcli.cli.commands import learn as learn_cmd
 from calmcli.cli.commands import log as log_cmd
+from calmcli.cli.commands import message as message_cmd
 from calmcli.cli.commands import new as new_cmd
 from calmcli.cli.commands import tree as tree_cmd
-from calmcli.errors import CalmError
 
 
 class CalmGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (CalmError, KeyboardInterrupt) as exc:
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # usage errors and exits: Click's own handling and exit codes
+        except (Exception, KeyboardInterrupt) as exc:
             raise typer.Exit(handle(exc)) from None
 
 
@@ -41,6 +47,7 @@ app = typer.Typer(
     ),
     invoke_without_command=True,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Short helps are written to fit `calm --help` at 80 columns, where Click would cut the
@@ -50,6 +57,11 @@ app.command(
 )(new_cmd.new)
 app.add_typer(followup_cmd.app, name="followup", short_help="Check-ins that are due; done; snooze")
 app.command("log", short_help="After the call: what was agreed, the next check-in")(log_cmd.log)
+app.add_typer(item_cmd.app, name="item", short_help="A case's promises: list, done, move, drop")
+app.command("delay", short_help="The agreed fix slipped: move it, tell the customer")(
+    delay_cmd.delay
+)
+app.command("message", short_help="A text or an email to send the customer")(message_cmd.message)
 app.command("list", short_help="List cases, newest first")(cases_cmd.list_cases)
 app.command("show", short_help="A case: its plan, what was agreed, its history")(cases_cmd.show)
 app.command("export", short_help="Print a case as Markdown, iCalendar or JSON")(cases_cmd.export)
@@ -57,6 +69,7 @@ app.command("review", short_help="Look back on a case: root cause, one lesson")(
 app.command("patterns", short_help="What keeps coming back, and its lessons")(learn_cmd.patterns)
 app.command("breathe", short_help="A guided box-breathing timer")(learn_cmd.breathe)
 app.add_typer(tree_cmd.app, name="tree", short_help="List, draw and check interview trees")
+app.add_typer(config_cmd.app, name="config", short_help="Your settings and your team's")
 
 
 def _plain_argument_names() -> None:

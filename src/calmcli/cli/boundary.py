@@ -8,9 +8,11 @@ only when there is an error to show on a terminal.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from calmcli.errors import EXIT_INTERRUPTED, CalmError, Interrupted
@@ -46,13 +48,34 @@ def report(exc: CalmError) -> None:
 
 
 def handle(exc: BaseException) -> int:
-    """Report `exc` and give the exit code; anything but CalmError or Ctrl-C is re-raised."""
+    """Report `exc` and give the exit code. A failure that is not calm's own error (a bug) is
+    one line on screen and the traceback in a log file, unless CALM_DEBUG is set."""
     if isinstance(exc, KeyboardInterrupt):
         exc = Interrupted("interrupted")
     if not isinstance(exc, CalmError):
-        raise exc
+        if not isinstance(exc, Exception) or os.environ.get("CALM_DEBUG"):
+            raise exc
+        exc = _internal(exc)
     report(exc)
     return exc.exit_code
+
+
+def _internal(exc: Exception) -> CalmError:
+    """A bug: keep the details for a bug report, tell the user what they need to know."""
+    import tempfile
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / f"calm-error-{os.getpid()}.log"
+    try:
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f"; the details are in {log}"
+    except OSError:
+        where = ""
+    summary = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return CalmError(
+        f"something went wrong inside calm ({summary}){where}. Your cases are as they were "
+        "before this command; set CALM_DEBUG=1 to see the traceback"
+    )
 
 
 def guarded(run: Callable[[], int | None]) -> int:
@@ -60,7 +83,7 @@ def guarded(run: Callable[[], int | None]) -> int:
     install_signal_handlers()
     try:
         return run() or 0
-    except (CalmError, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:
         return handle(exc)
 
 

@@ -90,13 +90,23 @@ def progress_markdown(case: Case, now: datetime | None) -> str:
     lines = [f"## Status: {case.status}", ""]
     if case.is_open and case.followup_due:
         lines += [f"Next check-in: {format_when(case.followup_due, now)}", ""]
-    if case.outcome:
+    if case.outcome or case.items:
+        outcome = case.outcome or {}
         lines += ["## What was agreed", "", f"- Option: {md(case.agreed or '-')}"]
-        for a in actions(case.outcome):
+        for a in actions(outcome):  # promises recorded before the ledger
             due = f" (by {when(a.get('due'), now)})" if a.get("due") else ""
             lines.append(f"- Action: {md(str(a.get('what')))}{due}")
-        if case.outcome.get("notes"):
-            lines.append(f"- Notes: {md(str(case.outcome['notes']))}")
+        if outcome.get("notes"):
+            lines.append(f"- Notes: {md(str(outcome['notes']))}")
+        lines.append("")
+    if case.items:
+        lines += ["## Promises", ""]
+        for item in case.items:
+            due = f", by {format_when(item.due, now)}" if item.due else ""
+            kind = "Progress update on: " if item.kind == "update" else ""
+            state = "" if item.is_open else f" ({item.state})"
+            box = "[ ]" if item.is_open else "[x]"
+            lines.append(f"- {box} {item.n}. {kind}{md(item.what)}{due}{state}")
         lines.append("")
     if case.checkins:
         lines += ["## Check-ins", ""]

@@ -1,9 +1,10 @@
 """The promise ledger: every action promised on the call and every progress update owed, as
 numbered items of the case, each with a due time and a state (open, done or dropped).
 
-The agreed fix is the last promised action. When it is further away than the team's
-`update_after` working days, progress updates are owed every `update_every` working days
-until it is done, because a customer waiting on a long fix should never have to chase.
+The agreed fix is the first promised action with a date (say the main thing first). When it
+is further away than the team's `update_after` working days, progress updates are owed every
+`update_every` working days until it is done, because a customer waiting on a long fix should
+never have to chase.
 Nothing here does I/O; each change appends to the case's history.
 """
 
@@ -127,8 +128,9 @@ def promise(
     case: Any, now: datetime, actions: list[tuple[str, datetime | None]], week: Workweek,
     *, update_after: int, update_every: int,
 ) -> list[Item]:  # fmt: skip
-    """Add the actions promised on the call; the last dated one is the agreed fix. Progress
-    updates are scheduled for a far fix. Returns the new items."""
+    """Add the actions promised on the call; the first dated one is the agreed fix, unless
+    the case has one already. Progress updates are scheduled for a far fix. Returns the new
+    items."""
     added = []
     for what, due in actions:
         item = Item(_next_number(case), ACTION, what.strip(), due)
@@ -136,11 +138,13 @@ def promise(
         added.append(item)
         case.add_event("promised", now, item=item.n, what=item.what, due=_iso(due))
     dated = [i for i in case.items if i.kind == ACTION and i.is_open and i.due is not None]
-    if dated:
-        last = max(dated, key=lambda i: (i.due, i.n))
+    current = fix_of(case)
+    if dated and (current is None or not current.is_open):
+        first = min(dated, key=lambda i: i.n)
         for item in case.items:
-            if item.fix != (item.n == last.n) and item.kind == ACTION:
-                _put(case, replace(item, fix=item.n == last.n))
+            if item.kind == ACTION and item.fix != (item.n == first.n):
+                _put(case, replace(item, fix=item.n == first.n))
+    if dated:
         plan_updates(case, now, week, update_after=update_after, update_every=update_every)
     return added
 
@@ -169,7 +173,7 @@ def plan_updates(
         if item.due not in wanted:
             gone = replace(item, state=DROPPED, why="no longer needed", changes=item.changes + 1)
             _put(case, gone)
-    what = f"Send a progress update on: {fix.what}" if fix is not None else ""
+    what = fix.what if fix is not None else ""
     for when in wanted:
         if when not in keep:
             item = Item(_next_number(case), UPDATE, what, when)
@@ -259,6 +263,23 @@ def delay(case: Any, until: datetime, why: str, now: datetime, week: Workweek, *
         case.followup_due = week.next_morning_after(until)
     case.add_event("delayed", now, item=fix.n, before=_iso(old), to=_iso(until), why=why)
     return moved
+
+
+def parse_promise(text: str, now: datetime) -> tuple[str, datetime | None]:
+    """A promise as typed: `WHAT @ WHEN` (`Regrout the edge @ fri 9am`), or just `WHAT`."""
+    from calmcli.clock.dates import parse_future
+
+    what, sep, when = text.rpartition("@")
+    if not sep:
+        what, when = text, ""
+    if not what.strip():
+        raise BadInput(f"{text!r}: say what you promised, then '@ when'")
+    if not when.strip():
+        return what.strip(), None
+    try:
+        return what.strip(), parse_future(when.strip(), now)
+    except BadInput as exc:
+        raise BadInput(f"{text!r}: {exc.message}") from None
 
 
 def _iso(when: datetime | None) -> str | None:

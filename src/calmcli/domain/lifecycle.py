@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from calmcli.clock.dates import default_followup
 from calmcli.clock.now import to_iso
+from calmcli.clock.workdays import Workweek
+from calmcli.domain import ledger
 from calmcli.domain.case import Case
 from calmcli.errors import BadInput
 
 SATISFACTION = ("satisfied", "partly", "not")
+DEFAULT_WEEK = Workweek()
 
 
 def log_outcome(
@@ -23,18 +25,20 @@ def log_outcome(
     option: str,
     actions: list[tuple[str, datetime | None]],
     notes: str,
-    next_due: datetime,
+    next_due: datetime | None,
+    week: Workweek = DEFAULT_WEEK,
+    followup_days: int = 2,
+    update_after: int = 3,
+    update_every: int = 2,
 ) -> None:
-    """What was agreed on the call: the option, the promised actions, notes; the next check-in."""
-    case.outcome = {
-        "at": to_iso(now),
-        "option": option,
-        "actions": [{"what": w, "due": to_iso(d) if d else None} for w, d in actions],
-        "notes": notes,
-    }
+    """What was agreed on the call: the option and notes; each promised action becomes an item
+    of the ledger; the next check-in is the one given, else the morning after the last
+    promised action (see `ledger.default_checkin`)."""
+    case.outcome = {"at": to_iso(now), "option": option, "notes": notes}
     case.status = "open"
-    case.followup_due = next_due
-    case.add_event("logged", now, option=option, next=to_iso(next_due))
+    ledger.promise(case, now, actions, week, update_after=update_after, update_every=update_every)
+    case.followup_due = next_due or ledger.default_checkin(case, now, week, followup_days)
+    case.add_event("logged", now, option=option, next=to_iso(case.followup_due))
 
 
 def suggested_option(case: Case) -> str:
@@ -51,18 +55,37 @@ class CheckinDecision:
 
 
 def after_checkin(
-    *, satisfaction: str | None, close: bool, next_due: datetime | None, now: datetime
+    *,
+    satisfaction: str | None,
+    close: bool,
+    next_due: datetime | None,
+    now: datetime,
+    reached: bool = True,
+    intensity: int | None = None,
+    week: Workweek = DEFAULT_WEEK,
+    followup_days: int = 2,
 ) -> CheckinDecision:
-    """Unless the user said, a satisfied customer's case closes; any other gets another
-    check-in two working days ahead."""
+    """What follows a check-in, unless the user said: a satisfied customer's case closes; a
+    customer not reached is tried again soon (within hours for a very upset one, else the next
+    working morning); anyone else gets another check-in `followup_days` working days ahead."""
     check_satisfaction(satisfaction)
     if close and next_due is not None:
         raise BadInput("choose either --close or --next, not both")
     if close or next_due is not None:
         return CheckinDecision(close, next_due)
+    if not reached:
+        return CheckinDecision(False, retry_time(now, intensity, week))
     if satisfaction == "satisfied":
         return CheckinDecision(True, None)
-    return CheckinDecision(False, default_followup(now))
+    return CheckinDecision(False, week.followup(now, followup_days))
+
+
+def retry_time(now: datetime, intensity: int | None, week: Workweek = DEFAULT_WEEK) -> datetime:
+    """When to try again after a missed call: later today for someone very upset (4-5), else
+    the next working morning."""
+    if intensity is not None and intensity >= 4:
+        return week.soon(now)
+    return week.next_morning_after(now)
 
 
 def check_satisfaction(satisfaction: str | None) -> None:

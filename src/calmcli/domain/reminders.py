@@ -193,7 +193,7 @@ def reminder_for(case: Case, *, alarm_minutes: int = 15) -> bytes:
             continue
         cancelled = not (item.is_open and case.is_open)
         if item.kind == "update":
-            about = f"{fix.what}, due {fix.due:%a %-d %b}" if fix and fix.due else item.what
+            about = f"{item.what}, due {fix.due:%a %-d %b}" if fix and fix.due else item.what
             summary = f"Update {who}: {about}"
             text = [
                 f"Send {who} a progress update: {about}.",

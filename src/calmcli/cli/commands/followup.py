@@ -82,15 +82,18 @@ def done(
 ) -> None:
     """Record a check-in: reached or not, their feedback and satisfaction; close or go on.
 
-    Without --close or --next, a satisfied customer's case closes and any other gets another
-    check-in two working days ahead.
+    Without --close or --next: a satisfied customer's case closes; a customer you did not reach
+    is tried again soon (within hours if they were very upset); anyone else gets another
+    check-in a couple of working days ahead (`calm config`: followup_days).
     """
+    from calmcli.casebook import promises
     from calmcli.casebook.find import resolve
-    from calmcli.casebook.save import update
+    from calmcli.cli.dialogs import ask_date
     from calmcli.cli.output import busy, say, warn
+    from calmcli.cli.views.promises import show_draft, show_items
     from calmcli.clock.dates import format_when, parse_future
     from calmcli.clock.now import local_now
-    from calmcli.domain.lifecycle import after_checkin, check_satisfaction, record_checkin
+    from calmcli.domain.lifecycle import check_satisfaction
     from calmcli.errors import BadInput
 
     now = local_now()
@@ -100,8 +103,13 @@ def done(
     if not case.is_open:
         raise BadInput(f"case {case.id} is already closed")
     ask = _asker(no_input)
+    if ask is not None:
+        _introduce(case, now)
     if reached is None:
-        reached = ask.confirm("Did you reach the customer?", True) if ask else True
+        reached = ask.confirm(f"Did you reach {case.customer}?", True) if ask else True
+    if not reached and next_due is None and not close and ask is not None:
+        default = format_when(promises.retry_default(case), now)
+        next_due = ask_date(ask, f"When will you try {case.customer} again?", default, now)
     if satisfaction is None and reached and ask:
         satisfaction = ask.select(
             "How satisfied are they?",
@@ -109,27 +117,51 @@ def done(
         )
     if feedback is None and ask and reached:
         feedback = ask.text("Their feedback, in their own words (Enter: none)")
-    decision = after_checkin(satisfaction=satisfaction, close=close, next_due=next_due, now=now)
-    updated = update(
+    done = promises.checkin(
         case.id,
-        lambda c: record_checkin(
-            c,
-            now,
-            reached=bool(reached),
-            feedback=feedback or "",
-            satisfaction=satisfaction,
-            decision=decision,
-        ),
+        reached=bool(reached),
+        feedback=feedback or "",
+        satisfaction=satisfaction,
+        close=close,
+        next_due=next_due,
         on_wait=busy,
         on_problem=warn,
     )
+    updated = done.case
+    for note in done.notes:
+        warn(note)
     if not updated.is_open:
         say(f"Closed {updated.id}. Thank them for raising it; it helps you improve.")
         say(f"When you have a quiet moment: calm review {updated.id}", style="dim")
     else:
         assert updated.followup_due is not None
-        say(f"Next check-in with {updated.customer}: {format_when(updated.followup_due, now)}")
-    say(AFTER_CALL, style="dim italic")
+        when = format_when(updated.followup_due, now)
+        if reached:
+            say(f"Next check-in with {updated.customer}: {when}")
+        else:
+            say(f"Not reached. Try {updated.customer} again: {when}")
+    if updated.is_open and any(i.is_open for i in updated.items):
+        show_items(updated, now, open_only=True)
+    if done.message is not None and (reached or updated.is_open):
+        show_draft(done.message, updated.id)
+    if reached:
+        say(AFTER_CALL, style="dim italic")
+
+
+def _introduce(case: Any, now: Any) -> None:
+    """Whose case it is and what was agreed, before asking anything about the call."""
+    from calmcli.cli.output import say
+    from calmcli.cli.views.promises import show_items
+
+    phone = f", {case.phone}" if case.phone else ""
+    say(f"Check-in: {case.customer}{phone} · {case.job or 'no job noted'}", style="bold")
+    if case.agreed:
+        say(f"Agreed: {case.agreed}")
+    elif case.offer:
+        say(f"Planned to offer: {case.offer}")
+    if any(i.is_open for i in case.items):
+        say("Promised and still open:")
+        show_items(case, now, open_only=True)
 
 
 @app.command(short_help="Move a case's next check-in")

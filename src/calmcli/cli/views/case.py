@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from calmcli.cli.output import lit
+from calmcli.cli.views.promises import item_line
 from calmcli.clock import dates
 from calmcli.domain.crib import actions, when
 from calmcli.domain.lifecycle import REVIEW_LABELS
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
 
 
 def due_list(items: list[Due], now: datetime, width: int) -> Text:
-    """Due check-ins, two lines each: when (overdue ones in red, with days late), who and the
-    number to ring; then the job, what was planned and the case id. One Text, cropped to the
-    width: a Rich table is far slower once hundreds of check-ins are due."""
+    """What is due, two lines each: when (overdue ones in red, with days late), who and the
+    number to ring; then what is owed (the check-in's job and agreement, or the promise) and
+    the case id. One Text, cropped to the width: a Rich table is far slower once hundreds of
+    things are due."""
     out = Text(no_wrap=True, overflow="ellipsis")
     for item in items:
         when = dates.format_when(item.due, now) if item.due else "not set"
@@ -41,7 +43,12 @@ def due_list(items: list[Due], now: datetime, width: int) -> Text:
         out.append_text(lit(one_line(row.customer), "bold"))
         if row.phone:
             out.append_text(lit(f"  {one_line(row.phone)}"))
-        details = " · ".join(one_line(x) for x in (row.job, row.planned) if x)
+        if item.kind == "check-in":
+            details = " · ".join(one_line(x) for x in ("check in", row.job, row.planned) if x)
+        elif item.kind == "update":
+            details = f"send an update ({item.n}): {one_line(item.what)}"
+        else:
+            details = f"promised ({item.n}): {one_line(item.what)}"
         room = max(10, width - 4 - len(row.id) - 2)
         if len(details) > room:
             details = details[: room - 1].rstrip() + "…"
@@ -107,12 +114,14 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
     if case.status == "open" and case.followup_due:
         status.append(f"   next check-in {dates.format_when(case.followup_due, now)}")
     parts.append(status)
-    if case.outcome:
-        o = case.outcome
+    if case.outcome or case.items:
+        o = case.outcome or {}
         body = lit(f"Agreed: {case.agreed or '-'}")
-        for a in actions(o):
+        for a in actions(o):  # promises recorded before the ledger
             due = f" (by {when(a.get('due'), now)})" if a.get("due") else ""
             body.append(lit(f"\n• {a.get('what')}{due}"))
+        for item in case.items:
+            body.append(lit(f"\n{item_line(item, now)}", "" if item.is_open else "dim"))
         if o.get("notes"):
             body.append(lit(f"\nNotes: {o['notes']}"))
         parts.append(Panel(body, title="What was agreed", title_align="left"))

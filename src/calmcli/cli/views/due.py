@@ -40,6 +40,9 @@ def show_due(
                 "offer": i.row.offer or None,
                 "agreed": i.row.agreed or None,
                 "due": i.row.due or None,
+                "kind": i.kind,
+                "item": i.n or None,
+                "what": i.what or None,
                 "state": i.state,
                 "days_overdue": i.days_overdue,
             }
