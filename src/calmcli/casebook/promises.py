@@ -227,7 +227,8 @@ def delay(
 
 def message(case: Case, kind: str | None) -> messages.Draft:
     cfg = settings()
-    return messages.draft(case, kind or messages.suggested_kind(case), cfg, local_now())
+    now = local_now()
+    return messages.draft(case, kind or messages.suggested_kind(case, now), cfg, now)
 
 
 def mark_sent(case_id: str, kind: str, *, on_wait: Wait = None) -> Case:

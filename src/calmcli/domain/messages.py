@@ -162,11 +162,16 @@ def _missed(case: Case) -> bool:
     return bool(case.checkins) and case.checkins[-1].get("reached") is False
 
 
-def suggested_kind(case: Case) -> str:
-    """The message the case's moment calls for: thanks once closed, else a confirmation until
-    one was sent, else an update."""
+def suggested_kind(case: Case, now: datetime) -> str:
+    """The message the case's moment calls for: thanks once closed; an update when one is owed
+    today; else a confirmation until one was sent; else an update."""
     if not case.is_open:
         return "thanks"
+    if any(
+        i.kind == "update" and i.is_open and i.due and i.due.date() <= now.date()
+        for i in case.items
+    ):
+        return "update"
     sent = {e.get("kind") for e in case.history if e.get("event") == "message_sent"}
     return "update" if "confirm" in sent else "confirm"
 
