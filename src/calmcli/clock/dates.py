@@ -257,6 +257,10 @@ def _read_date(text: str, part: str, now: datetime) -> date | datetime:
     if part in fixed:
         return today + timedelta(days=fixed[part])
 
+    shown = _as_shown(text, part, today)
+    if shown is not None:
+        return shown
+
     m = _ISO_DATE_RE.fullmatch(part)
     if m:
         target = _make_date(text, int(m["y"]), int(m["mo"]), int(m["d"]))
@@ -273,6 +277,29 @@ def _read_date(text: str, part: str, now: datetime) -> date | datetime:
         return _apply_offset(text, int(m["n"]), _UNITS[m["unit"]], now)
 
     raise _cant_read(text)
+
+
+_SHOWN_RE = re.compile(
+    r"(?:(?P<wd>[a-z]{3})\s)?(?P<d>[0-9]{1,2})\s(?P<mon>[a-z]{3})(?:\s(?P<y>[0-9]{4}))?", _FLAGS
+)
+
+
+def _as_shown(text: str, part: str, today: date) -> date | None:
+    """A date the way calm shows one ("Fri 4 Dec", "Fri 4 Dec 2027"), so a date calm offers as
+    a default can be accepted as it stands. Without a year: the next such day from today."""
+    m = _SHOWN_RE.fullmatch(part)
+    months = [name.lower() for name in _MONTH_ABBR]
+    if not m or m["mon"] not in months:
+        return None
+    month = months.index(m["mon"]) + 1
+    year = int(m["y"]) if m["y"] else today.year
+    target = _make_date(text, year, month, int(m["d"]))
+    if not m["y"] and target < today:
+        target = _make_date(text, year + 1, month, int(m["d"]))
+    if m["wd"] and m["wd"] != _DAY_ABBR[target.weekday()].lower():
+        raise _cant_read(text, f"{target:%-d %b %Y} is a {_DAY_ABBR[target.weekday()]}")
+    _check_range(text, target, today)
+    return target
 
 
 def _apply_offset(text: str, n: int, unit: str, now: datetime) -> date | datetime:
