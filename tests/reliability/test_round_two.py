@@ -243,18 +243,29 @@ def test_04_a_case_with_conflict_markers_is_reported_not_hidden(warm: bool) -> N
         assert "Traceback" not in result.err
 
 
-def test_04_a_case_arriving_in_the_same_second_as_a_check_is_seen() -> None:
-    """On a file system with coarse timestamps a new file may leave the folder's mtime as it
-    was. A look taken that close to a change is not trusted, so the next one scans again."""
+def test_04_a_case_arriving_in_the_same_second_as_a_check_is_seen(tmp_path: Path) -> None:
+    """On a file system whose clock ticks in whole seconds, a file arriving in the same second
+    as a look leaves the folder's mtime as it was. A look taken that close to a change is not
+    trusted, so the next one scans again."""
     make_case("Dana Fox", created="2026-11-20T09:00", due="2026-12-09T09:00")
     folder = store.case_path("x").parent
-    stamp = folder.stat()
+    tick = time.time_ns() // 1_000_000_000 * 1_000_000_000  # this second, as FAT would say
+    os.utime(folder, ns=(tick, tick))
     assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
-    sam = make_case("Sam Ortiz", created="2026-11-20T09:00", due="2026-11-30T09:00")
-    arriving = folder / f".incoming-{sam.id}"
-    shutil.copy(store.case_path(sam.id), arriving)
-    arriving.replace(store.case_path(sam.id))  # arrives by rename, as a sync tool does
-    os.utime(folder, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the coarse clock's view
+    # Sam's case arrives by rename from a sync tool (not through calm), in the same tick.
+    arriving = folder / ".syncthing.incoming.tmp"
+    text = store.case_path(
+        make_case(
+            "Sam Ortiz", created="2026-11-20T09:00", due="2026-11-30T09:00", reminder=False
+        ).id
+    ).read_text()
+    store.case_path("2026-11-20-sam-ortiz").unlink()
+    shutil.rmtree(index.index_dir())  # as if calm had never seen Sam: only the sync did
+    os.utime(folder, ns=(tick, tick))
+    assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
+    arriving.write_text(text, encoding="utf-8")
+    arriving.replace(store.case_path("2026-11-20-sam-ortiz"))
+    os.utime(folder, ns=(tick, tick))  # the coarse clock's view: no change
     result = run_calm(["followup", "--check"])
     assert result.code == 1 and "Sam Ortiz" in result.out, result.show()
 

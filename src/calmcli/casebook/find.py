@@ -42,6 +42,8 @@ def find(ref: str, rows: list[CaseSummary], warnings: list[str] | None = None) -
             details=unreadable,
         )
     names = {r.id: r for r in rows} | {r.customer: r for r in rows}
+    if not names:  # nothing near it in the index: suggest from the customers calm knows
+        names = {r.customer: r for r in index.rows("", (), "created_ts DESC LIMIT 5000")}
     close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise BadInput(f"no case matches {ref!r}{hint} (see `calm list`)")
@@ -59,12 +61,23 @@ def _unreadable_matches(ref: str, warnings: list[str]) -> list[str]:
 
 
 def resolve(ref: str) -> Case:
-    """Load the case `ref` names (its derived files are repaired if found stale)."""
+    """Load the case `ref` names (its derived files are repaired if found stale). A full id
+    is read straight from its file; anything else is a query on the index, which is brought
+    up to date first only when the folder changed behind calm's back."""
     from calmcli.casebook.save import repair
 
-    listing = index.refresh()
-    row = find(ref, listing.rows, listing.warnings)
-    path = cases.case_path(row.id)
+    ref = ref.strip()
+    direct = cases.case_path(ref) if cases.SAFE_ID.fullmatch(ref) else None
+    if direct is not None and direct.is_file():
+        row_id = ref
+    else:
+        found = index.candidates(ref)
+        warnings: list[str] = []
+        if found is None or not found:
+            listing = index.update_all()  # a sync or a hand edit may have brought it
+            found, warnings = index.candidates(ref) or [], listing.warnings
+        row_id = find(ref, found, warnings).id
+    path = cases.case_path(row_id)
     case = cases.load_case(path)
     repair(case, path)
     return case

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from calmcli.clock.dates import parse_span, parse_when
-from calmcli.clock.now import from_iso
 from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.errors import BadInput
 from calmcli.store import index
@@ -14,12 +13,13 @@ from calmcli.store.index import Listing
 
 
 def all_cases(progress: Callable[[int, int], None] | None = None) -> Listing:
-    """Every case; derived files of cases changed behind calm's back are repaired on the way."""
+    """Bring the index up to date with every case (the rows are then read with `select`);
+    derived files of open cases changed behind calm's back are repaired on the way."""
     from calmcli.casebook.save import repair_changed
     from calmcli.files import paths
     from calmcli.files.atomic import sweep
 
-    listing = index.refresh(progress)
+    listing = index.update_all(progress)
     repair_changed(listing.changed)
     sweep(paths.followups_dir())
     return listing
@@ -39,20 +39,26 @@ def since_cutoff(text: str, now: datetime) -> datetime:
         ) from None
 
 
-def choose(
-    rows: list[CaseSummary],
+def select(
     *,
     status: str | None = None,
     since: datetime | None = None,
     customer: str | None = None,
-) -> list[CaseSummary]:
-    """The rows a `calm list` asked for, newest first (by the instant: aware times in one zone
-    compare by wall clock, which is wrong when the clocks go back)."""
+    newest_first: bool = True,
+) -> Iterator[CaseSummary]:
+    """The rows a `calm list` asked for, streamed from the index, newest first (by the
+    instant: aware times in one zone compare by wall clock, wrong when the clocks go back)."""
+    where: list[str] = []
+    args: list[object] = []
     if status is not None:
-        rows = [r for r in rows if r.status == status]
-    if customer:
-        key = customer_key(customer)
-        rows = [r for r in rows if key in customer_key(r.customer)]
+        where.append("status = ?")
+        args.append(status)
     if since is not None:
-        rows = [r for r in rows if from_iso(r.created) >= since]
-    return sorted(rows, key=lambda r: from_iso(r.created).timestamp(), reverse=True)
+        where.append("created_ts >= ?")
+        args.append(since.timestamp())
+    if customer:
+        where.append("instr(customer_key, ?) > 0")
+        args.append(customer_key(customer))
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    order = "created_ts DESC, file" if newest_first else "created_ts, file"
+    return index.rows(clause, tuple(args), order)

@@ -58,7 +58,12 @@ Problems = Callable[[str], None]
 
 
 def after_save(
-    case: Case, path: Path, on_problem: Problems | None = None, *, strict: bool = False
+    case: Case,
+    path: Path,
+    on_problem: Problems | None = None,
+    *,
+    strict: bool = False,
+    folder_before: int | None = None,
 ) -> None:
     """Rewrite everything derived from the case just written at `path`. The case is saved
     whatever happens here: a derived file that cannot be written (a full disk, a hand-edited
@@ -75,7 +80,7 @@ def after_save(
                 raise
             if on_problem is not None:
                 on_problem(f"case {case.id} is saved, but {exc.message}")
-    index.record([(case.summary(path.name), path)])
+    index.record([(case.summary(path.name), path)], folder_before=folder_before)
 
 
 def _write_reminder(case: Case) -> None:
@@ -167,6 +172,7 @@ def update(
     """Apply `change` under the lock to a fresh read of the case, write it, then its derived
     files. A change that raises leaves the case file as it was."""
     with case_book_lock(on_wait):
+        before = index.folder_stamp()
         path = cases.case_path(case_id)
         case = cases.load_case(path)
         change(case)
@@ -174,7 +180,8 @@ def update(
         # and then changed on purpose is newer than everything before it.
         case.revision = max(case.revision, index.seen_revision(case_id))
         cases.save_case(case)
-        after_save(case, path, on_problem)  # in the lock: derived files follow saves in order
+        # In the lock: derived files follow saves in order, and the index stays in step.
+        after_save(case, path, on_problem, folder_before=before)
         return case
 
 
@@ -212,12 +219,14 @@ def create(
     )
     details = {"tree": f"{tree.id} v{tree.version}"} | ({"draft": draft} if draft else {})
     case.add_event("created", now, **details)
-    path = cases.create_case(case)
-    try:
-        after_save(case, path, strict=True)
-    except BaseException:
-        for target in (reminder_path(case.id), crib_path(case.id), path):
-            with contextlib.suppress(OSError):
-                target.unlink()
-        raise
+    with case_book_lock():
+        before = index.folder_stamp()
+        path = cases.create_case(case)
+        try:
+            after_save(case, path, strict=True, folder_before=before)
+        except BaseException:
+            for target in (reminder_path(case.id), crib_path(case.id), path):
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            raise
     return Created(case, plan, path, crib_path(case.id), reminder_path(case.id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,49 +65,72 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
 _key = customer_key
 
 
-def compute(rows: list[CaseSummary], now: datetime, within: timedelta | None = None) -> Patterns:
+def compute(
+    rows: Iterable[CaseSummary], now: datetime, within: timedelta | None = None
+) -> Patterns:
+    """Everything in one pass over the rows, in any order: counters, the days to resolve,
+    and the lessons (newest first). Memory grows with the customers and the lessons, not
+    with every case."""
     since = now - within if within is not None else None
-    chosen = [r for r in rows if since is None or datetime.fromisoformat(r.created) >= since]
-    chosen.sort(key=lambda r: datetime.fromisoformat(r.created).timestamp())
-    names: dict[str, str] = {}
+    cases = 0
+    names: dict[str, tuple[float, str]] = {}
     per_customer: Counter[str] = Counter()
-    for r in chosen:
+    by_tree: Counter[str] = Counter()
+    by_cause: Counter[str] = Counter()
+    by_wish: Counter[str] = Counter()
+    by_month: Counter[str] = Counter()
+    satisfaction: Counter[str] = Counter()
+    days: list[float] = []
+    lessons: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    for r in rows:
+        created = datetime.fromisoformat(r.created)
+        if since is not None and created < since:
+            continue
+        cases += 1
+        at = created.timestamp()
         k = _key(r.customer)
         per_customer[k] += 1
-        names[k] = " ".join(r.customer.split())  # the latest spelling, spaces tidied
-    days = []
-    for r in chosen:
+        if k not in names or names[k][0] <= at:
+            names[k] = (at, " ".join(r.customer.split()))  # the latest spelling, spaces tidied
+        by_tree[r.tree] += 1
+        by_month[r.created[:7]] += 1
+        if r.root_cause:
+            by_cause[r.root_cause] += 1
+        if r.wants:
+            by_wish[r.wants] += 1
+        if r.satisfaction:
+            satisfaction[r.satisfaction] += 1
         if r.closed:
-            delta = datetime.fromisoformat(r.closed) - datetime.fromisoformat(r.created)
-            days.append(delta.total_seconds() / 86400)
-    lessons: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for r in reversed(chosen):  # newest lesson first
+            days.append((datetime.fromisoformat(r.closed) - created).total_seconds() / 86400)
         if r.lesson:
-            lessons[("situation", r.tree)].append(r.lesson)
+            lessons[("situation", r.tree)].append((at, r.lesson))
             if r.root_cause:
-                lessons[("root cause", r.root_cause)].append(r.lesson)
-    by_tree = Counter(r.tree for r in chosen)
-    by_cause = Counter(r.root_cause for r in chosen if r.root_cause)
+                lessons[("root cause", r.root_cause)].append((at, r.lesson))
+
+    def newest_first(key: tuple[str, str]) -> tuple[str, ...]:
+        ordered = [text for _, text in sorted(lessons[key], key=lambda x: -x[0])]
+        return tuple(dict.fromkeys(ordered))[:5]
+
     recurring = [
-        Recurring(kind, value, n, tuple(dict.fromkeys(lessons[(kind, value)]))[:5])
+        Recurring(kind, value, n, newest_first((kind, value)))
         for kind, counts in (("root cause", by_cause), ("situation", by_tree))
         for value, n in _ordered(counts).items()
         if n >= RECURRING_AT
     ]
     return Patterns(
         since=since,
-        cases=len(chosen),
+        cases=cases,
         by_situation=_ordered(by_tree),
         by_root_cause=_ordered(by_cause),
-        by_outcome_wanted=_ordered(Counter(r.wants for r in chosen if r.wants)),
-        by_month=dict(sorted(Counter(r.created[:7] for r in chosen).items())),
-        repeat_customers={names[k]: n for k, n in _ordered(per_customer).items() if n > 1},
+        by_outcome_wanted=_ordered(by_wish),
+        by_month=dict(sorted(by_month.items())),
+        repeat_customers={names[k][1]: n for k, n in _ordered(per_customer).items() if n > 1},
         resolution_days={
             "resolved": len(days),
             "median": round(statistics.median(days), 1) if days else None,
             "mean": round(statistics.fmean(days), 1) if days else None,
             "longest": round(max(days), 1) if days else None,
         },
-        satisfaction=_ordered(Counter(r.satisfaction for r in chosen if r.satisfaction)),
+        satisfaction=_ordered(satisfaction),
         recurring=tuple(recurring),
     )

@@ -34,13 +34,14 @@ from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BATCH = 500
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
 tick of a coarse clock (1 s on some file systems, 2 s on FAT): such a look is not trusted."""
 CLOSED_LINE = b"\nstatus: closed\n"
 CONFLICT_MARKS = (b"\n<<<<<<< ", b"\n>>>>>>> ", b"\n=======\n")
+GLANCE = 4096
 ROW_COLUMNS = ", ".join(FIELDS)
 
 Progress = Callable[[int, int], None]
@@ -54,7 +55,10 @@ class Listing(NamedTuple):
     warnings: list[str]
     rebuilt: int = 0
     changed: tuple[str, ...] = ()
-    """Case files (names) parsed again because they changed: their derived files may be stale."""
+    """Open cases whose files changed since the index last saw them (a hand edit, a sync, a
+    crash between two writes): their derived files may be stale. A file the index had never
+    seen (a rebuilt index, a fresh clone) is not listed: its derived files are rebuilt when
+    the case is next read or changed, not all at once."""
 
 
 def index_dir() -> Path:
@@ -81,11 +85,30 @@ CREATE TABLE cases (
     PRIMARY KEY (file)
 );
 CREATE TABLE seen (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
+CREATE TABLE rolled (file TEXT PRIMARY KEY, id TEXT NOT NULL, now INTEGER, seen INTEGER);
+CREATE INDEX files_state ON files (state);
 CREATE INDEX cases_status_due ON cases (status, due_ts);
 CREATE INDEX cases_created ON cases (created_ts);
 CREATE INDEX cases_customer ON cases (customer_key);
 CREATE INDEX cases_id ON cases (id);
 """
+
+
+class _Kept(sqlite3.Connection):
+    """The in-memory index used when the cache cannot be written: one for the whole process,
+    so the rows a refresh wrote are there for the listing that follows."""
+
+    def close(self) -> None:
+        pass
+
+
+_memory: list[sqlite3.Connection] = []
+
+
+def _in_memory() -> sqlite3.Connection:
+    if not _memory:
+        _memory.append(_connect(":memory:", factory=_Kept))
+    return _memory[0]
 
 
 def _open_db() -> sqlite3.Connection:
@@ -95,7 +118,7 @@ def _open_db() -> sqlite3.Connection:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return _connect(":memory:")
+        return _in_memory()
     for _attempt in range(2):
         try:
             db = _connect(str(target))
@@ -111,7 +134,7 @@ def _open_db() -> sqlite3.Connection:
         with contextlib.suppress(OSError):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-    return _connect(":memory:")
+    return _in_memory()
 
 
 def _healthy(db: sqlite3.Connection) -> bool:
@@ -122,6 +145,7 @@ def _healthy(db: sqlite3.Connection) -> bool:
         "cases": set(FIELDS),
         "files": {"name", "mtime", "size", "inode", "state", "problem"},
         "seen": {"id", "revision"},
+        "rolled": {"file", "id", "now", "seen"},
     }
     for table, columns in want.items():
         if not columns <= {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
@@ -129,8 +153,10 @@ def _healthy(db: sqlite3.Connection) -> bool:
     return True
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    db = sqlite3.connect(target, timeout=10, isolation_level=None)
+def _connect(
+    target: str, factory: type[sqlite3.Connection] = sqlite3.Connection
+) -> sqlite3.Connection:
+    db = sqlite3.connect(target, timeout=10, isolation_level=None, factory=factory)
     db.execute("PRAGMA busy_timeout = 10000")
     if target != ":memory:":
         with contextlib.suppress(sqlite3.Error):
@@ -215,23 +241,19 @@ def _checked(values: tuple[object, ...]) -> CaseSummary:
 def _wipe(db: sqlite3.Connection) -> None:
     """Forget everything the index holds, so the next look reads every file again."""
     with _writing(db):
-        for table in ("cases", "files", "seen"):
+        for table in ("cases", "files", "rolled"):  # `seen` is memory, not cache: kept
             db.execute(f"DELETE FROM {table}")
         db.execute("DELETE FROM meta WHERE key != 'version'")
 
 
 def _warnings(db: sqlite3.Connection) -> list[str]:
     bad = [p for (p,) in db.execute("SELECT problem FROM files WHERE state = 'bad' ORDER BY name")]
-    query = (
-        "SELECT c.id, c.file, c.revision, s.revision FROM cases c JOIN seen s ON s.id = c.id "
-        "WHERE c.revision < s.revision ORDER BY c.file"
-    )
     folder = paths.cases_dir()
     rolled = [
         f"{folder / file}: case {case_id} is at revision {now}, but this machine has seen "
         f"revision {seen}: an older copy may have been restored over it. calm leaves it as it "
         "is; check it, and change it with calm if it is right"
-        for case_id, file, now, seen in db.execute(query)
+        for file, case_id, now, seen in db.execute("SELECT * FROM rolled ORDER BY file")
     ]
     return bad + rolled
 
@@ -246,31 +268,37 @@ def open_rows(progress: Progress | None = None) -> Listing:
     db = _open_db()
     try:
         try:
-            if _trusted(db, mtime) and _watched_unchanged(db, folder):
-                return Listing(_rows(db, "WHERE status = 'open'"), _warnings(db))
-            listing = _refresh(db, folder, progress, only_open=True)
+            if not (_trusted(db, mtime) and _watched_unchanged(db, folder)):
+                listing = _refresh(db, folder, progress, only_open=True)
+            else:
+                listing = Listing([], _warnings(db))
+            return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
         except _Damaged:
             _wipe(db)
             listing = _refresh(db, folder, progress, only_open=True)
-        return listing._replace(rows=[r for r in listing.rows if r.status == "open"])
+            return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
     finally:
         db.close()
 
 
 def _trusted(db: sqlite3.Connection, mtime: int) -> bool:
-    """The folder is as the index last saw it, and that look was not racy."""
+    """The folder is as the index last saw it, and that look was not racy: on a file system
+    whose clock ticks in whole seconds (FAT, some network shares), a look within two seconds
+    of the folder's last change may have missed a change made in the same tick."""
     seen_at = _meta(db, "scanned_at")
-    return (
-        _meta(db, "dir_mtime") == mtime and isinstance(seen_at, int) and seen_at - mtime > RACY_NS
-    )
+    if _meta(db, "dir_mtime") != mtime or not isinstance(seen_at, int):
+        return False
+    coarse = mtime % 1_000_000_000 == 0
+    return not coarse or seen_at - mtime > RACY_NS
 
 
 def _watched_unchanged(db: sqlite3.Connection, folder: Path) -> bool:
     """Open and unreadable files still have the stamps the index holds (in-place edits of a
     closed case are seen by the next full refresh: `calm list`, or any change in the folder)."""
     query = (
-        "SELECT f.name, f.mtime, f.size, f.inode FROM files f LEFT JOIN cases c "
-        "ON c.file = f.name WHERE f.state = 'bad' OR c.status = 'open'"
+        "SELECT f.name, f.mtime, f.size, f.inode FROM cases c JOIN files f ON f.name = c.file "
+        "WHERE c.status = 'open' UNION ALL "
+        "SELECT name, mtime, size, inode FROM files WHERE state = 'bad'"
     )
     for name, mtime, size, inode in db.execute(query):
         try:
@@ -282,8 +310,9 @@ def _watched_unchanged(db: sqlite3.Connection, folder: Path) -> bool:
     return True
 
 
-def refresh(progress: Progress | None = None) -> Listing:
-    """Every case, re-parsing only the files whose stamp changed since the last look."""
+def update_all(progress: Progress | None = None) -> Listing:
+    """Bring the index up to date with every case file, closed ones included, re-parsing only
+    the files whose stamp changed; the rows are then read with `rows()`, not held here."""
     folder = paths.cases_dir()
     if _dir_mtime(folder) is None:
         return Listing([], [])
@@ -296,6 +325,28 @@ def refresh(progress: Progress | None = None) -> Listing:
             return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()
+
+
+def rows(
+    where: str = "", args: tuple[object, ...] = (), order: str = "file"
+) -> Iterator[CaseSummary]:
+    """Rows from the index as it stands, one at a time (memory stays flat at any size).
+    `where` and `order` are SQL over the columns of `CaseSummary` (and `due_ts`,
+    `created_ts`, `customer_key`); call `update_all` first for rows that are up to date."""
+    db = _open_db()
+    try:
+        query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY {order}"
+        for values in db.execute(query, args):
+            yield _checked(values)
+    finally:
+        db.close()
+
+
+def refresh(progress: Progress | None = None) -> Listing:
+    """Every case, up to date: `update_all` with the rows in a list (for small case books
+    and tests; listings stream with `rows()` instead)."""
+    listing = update_all(progress)
+    return listing._replace(rows=list(rows()))
 
 
 def _scan(folder: Path) -> tuple[dict[str, Stamp], dict[str, str]]:
@@ -349,20 +400,22 @@ def _refresh(
         batch = todo[start : start + BATCH]
         parsed = [(name, found[name], _parse(folder / name, only_open)) for name in batch]
         with _writing(db):
-            for name, stamp, result in parsed:
-                _store(db, name, stamp, result)
-                if isinstance(result, CaseSummary):
-                    changed.append(name)
+            _store_batch(db, parsed, fresh=not known)
+        changed += [
+            name
+            for name, _, result in parsed
+            if isinstance(result, CaseSummary) and result.status == "open" and name in known
+        ]
         if progress is not None:
             progress(min(start + BATCH, len(todo)), len(todo))
     with _writing(db):
         for name in gone:
             db.execute("DELETE FROM files WHERE name = ?", (name,))
             db.execute("DELETE FROM cases WHERE file = ?", (name,))
+            db.execute("DELETE FROM rolled WHERE file = ?", (name,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (scanned_at,))
-    rows = _rows(db)
-    return Listing(rows, [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
+    return Listing([], [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
 
 
 def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
@@ -370,9 +423,12 @@ def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
     wrote as closed, glanced at only (`only_open`: the due list does not need it). A file with
     a merge's conflict markers is always parsed, and so reported: one side may say closed."""
     if only_open:
-        try:
-            with open(path, "rb") as fh:  # noqa: PTH123 (plain and quick: thousands of files)
-                head = fh.read(64 * 1024)
+        try:  # the status line is near the top: a few KiB, read without Python's buffering
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                head = os.read(fd, GLANCE)
+            finally:
+                os.close(fd)
             if CLOSED_LINE in head and not any(mark in head for mark in CONFLICT_MARKS):
                 return None
         except OSError:
@@ -388,15 +444,29 @@ def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
 def _store(
     db: sqlite3.Connection, name: str, stamp: Stamp, result: CaseSummary | str | None
 ) -> None:
-    db.execute("DELETE FROM cases WHERE file = ?", (name,))
-    if isinstance(result, CaseSummary):
-        state, problem = "row", None
-        _insert(db, result._replace(file=name))
-    else:
-        state, problem = ("bad", result) if isinstance(result, str) else ("closed", None)
-    db.execute(
-        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (name, *stamp, state, problem)
-    )
+    _store_batch(db, [(name, stamp, result)], fresh=False)
+
+
+def _store_batch(
+    db: sqlite3.Connection,
+    parsed: list[tuple[str, Stamp, CaseSummary | str | None]],
+    *,
+    fresh: bool,
+) -> None:
+    """Write parsed files in one go; `fresh` (an empty index) needs no deleting first."""
+    if not fresh:
+        names = [(name,) for name, _, _ in parsed]
+        db.executemany("DELETE FROM cases WHERE file = ?", names)
+        db.executemany("DELETE FROM rolled WHERE file = ?", names)
+    files = []
+    for name, stamp, result in parsed:
+        if isinstance(result, CaseSummary):
+            state, problem = "row", None
+            _insert(db, result._replace(file=name))
+        else:
+            state, problem = ("bad", result) if isinstance(result, str) else ("closed", None)
+        files.append((name, *stamp, state, problem))
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
 
 
 def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
@@ -414,22 +484,36 @@ def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
         f"VALUES ({marks}, ?, ?, ?)",
         (*row, ts(row.due), ts(row.created), customer_key(row.customer)),
     )
-    db.execute(
-        "INSERT INTO seen VALUES (?, ?) ON CONFLICT (id) DO UPDATE "
-        "SET revision = max(revision, excluded.revision)",
-        (row.id, row.revision),
-    )
+    seen = db.execute("SELECT revision FROM seen WHERE id = ?", (row.id,)).fetchone()
+    if seen is not None and isinstance(seen[0], int) and row.revision < seen[0]:
+        db.execute("INSERT OR REPLACE INTO rolled VALUES (?, ?, ?, ?)",
+                   (row.file, row.id, row.revision, seen[0]))  # fmt: skip
+    else:
+        db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?)", (row.id, row.revision))
 
 
-def record(rows: Iterable[tuple[CaseSummary, Path]]) -> None:
+def folder_stamp() -> int | None:
+    """The cases folder's mtime now: taken before a save, handed back to `record` after it."""
+    try:
+        return paths.cases_dir().stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def record(rows: Iterable[tuple[CaseSummary, Path]], *, folder_before: int | None = None) -> None:
     """Write the rows of cases just saved (the after-save step): best effort, since a stale
-    row is found and fixed by the next refresh anyway."""
+    row is found and fixed by the next refresh anyway. When the index was in step with the
+    folder just before the save (`folder_before`, taken under the lock every write of calm's
+    holds), it is in step after it too: the next command need not scan the folder."""
+    import time
+
     try:
         db = _open_db()
     except sqlite3.Error:
         return
     try:
         with _writing(db):
+            in_step = folder_before is not None and _meta(db, "dir_mtime") == folder_before
             for row, path in rows:
                 try:
                     st = path.stat()
@@ -437,8 +521,47 @@ def record(rows: Iterable[tuple[CaseSummary, Path]]) -> None:
                     continue
                 stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
                 _store(db, path.name, stamp, row._replace(file=path.name))
+            after = folder_stamp()
+            if in_step and after is not None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (after,))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (time.time_ns(),)
+                )
     except sqlite3.Error:
         pass
+    finally:
+        db.close()
+
+
+def candidates(ref: str, limit: int = 21) -> list[CaseSummary] | None:
+    """Cases `ref` may name, from the index when it is in step with the folder: the exact id,
+    else ids that start with it, else the exact customer, else customers containing it (the
+    first of those that finds any). None when the index is not in step (scan first)."""
+    folder = paths.cases_dir()
+    mtime = _dir_mtime(folder)
+    if mtime is None:
+        return []
+    db = _open_db()
+    try:
+        if not _trusted(db, mtime):
+            return None
+        key = customer_key(ref)
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for where, arg in (
+            ("id = ?", ref),
+            ("id LIKE ? ESCAPE '\\'", pattern),
+            ("customer_key = ?", key),
+            ("instr(customer_key, ?) > 0", key),
+        ):
+            query = (
+                f"SELECT {ROW_COLUMNS} FROM cases WHERE {where} ORDER BY created_ts DESC LIMIT ?"
+            )
+            found = [_checked(r) for r in db.execute(query, (arg, limit))]
+            if found:
+                return found
+        return []
+    except _Damaged:
+        return None
     finally:
         db.close()
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from calmcli.cli.output import out, warn
 from calmcli.cli.params import AsJson, CaseArg
 from calmcli.errors import BadInput
+
+if TYPE_CHECKING:
+    from calmcli.domain.summary import CaseSummary
 
 LIST_FIELDS = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree")
 
@@ -44,18 +48,31 @@ def list_cases(
     for warning in found.warnings:
         warn(f"skipped {warning}")
     status = "open" if open_only else "closed" if closed_only else None
-    rows = listing.choose(found.rows, status=status, since=cutoff, customer=customer)
+    rows = listing.select(status=status, since=cutoff, customer=customer)
     if as_json:
-        payload = [{f: getattr(r, f) or None for f in LIST_FIELDS} for r in rows]
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        out().print("No cases match.", markup=False)
+        _json_lines(rows)
         return
     from calmcli.cli.views.case import case_lines
 
     console = out()
-    console.print(case_lines(rows, now, console.width), no_wrap=True, overflow="ellipsis")
+    shown = 0
+    for line in case_lines(rows, now, console.width):
+        console.print(line, no_wrap=True, overflow="ellipsis")
+        shown += 1
+    if not shown:
+        console.print("No cases match.", markup=False)
+
+
+def _json_lines(rows: Iterable[CaseSummary]) -> None:
+    """A JSON list written as it is read: one case at a time, so memory stays flat."""
+    write = sys.stdout.write
+    write("[")
+    count = 0
+    for r in rows:
+        item = {f: getattr(r, f) or None for f in LIST_FIELDS}
+        write(("\n  " if count == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False))
+        count += 1
+    write("\n]\n" if count else "]\n")
 
 
 def show(case_ref: CaseArg) -> None:

@@ -80,7 +80,7 @@ def patterns(
     as_json: AsJson = False,
 ) -> None:
     """What keeps coming back: counts by situation, cause, wish and month, and the lessons."""
-    from calmcli.casebook.listing import all_cases
+    from calmcli.casebook.listing import all_cases, select
     from calmcli.cli.output import warn
     from calmcli.cli.progress import rebuild_progress
     from calmcli.clock.dates import parse_span
@@ -92,7 +92,9 @@ def patterns(
         listing = all_cases(progress)
     for warning in listing.warnings:
         warn(f"skipped {warning}")
-    result = compute(listing.rows, local_now(), span)
+    now = local_now()
+    rows = select(since=now - span if span else None, newest_first=False)
+    result = compute(rows, now, span)
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return
