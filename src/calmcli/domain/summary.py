@@ -46,6 +46,8 @@ class CaseSummary(NamedTuple):
     def from_values(cls, values: tuple[object, ...] | list[object]) -> CaseSummary:
         """From stored values, whatever their types: text, and a whole-number revision."""
         *texts, revision = values
+        if isinstance(revision, int) and all(type(v) is str for v in texts):
+            return cls._make(values)  # what calm wrote: as it is
         text = ["" if v is None else str(v) for v in texts]
         return cls._make([*text, revision if isinstance(revision, int) else 0])
 

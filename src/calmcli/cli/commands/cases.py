@@ -65,14 +65,18 @@ def list_cases(
 
 def _json_lines(rows: Iterable[CaseSummary]) -> None:
     """A JSON list written as it is read: one case at a time, so memory stays flat."""
-    write = sys.stdout.write
-    write("[")
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    chunk: list[str] = ["["]
     count = 0
     for r in rows:
         item = {f: getattr(r, f) or None for f in LIST_FIELDS}
-        write(("\n  " if count == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False))
+        chunk.append(("\n  " if count == 0 else ",\n  ") + encode(item))
         count += 1
-    write("\n]\n" if count else "]\n")
+        if len(chunk) >= 1000:  # written in batches: one write per case costs more than JSON
+            sys.stdout.write("".join(chunk))
+            chunk = []
+    chunk.append("\n]\n" if count else "]\n")
+    sys.stdout.write("".join(chunk))
 
 
 def show(case_ref: CaseArg) -> None:
