@@ -319,38 +319,13 @@ def update_all(progress: Progress | None = None) -> Listing:
         return Listing([], [])
     db = _open_db()
     try:
-        try:
-            if _trusted(db, mtime) and _watched_unchanged(db, folder):
-                return _read_glanced(db, folder, progress)
+        try:  # every file's stamp is checked: a closed case edited in place is seen here
             return _refresh(db, folder, progress, only_open=False)
         except _Damaged:
             _wipe(db)
             return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()
-
-
-def _read_glanced(db: sqlite3.Connection, folder: Path, progress: Progress | None) -> Listing:
-    """The folder is as the index last saw it: parse only the closed cases the due list
-    glanced at (if any), without scanning the whole folder again."""
-    names = [n for (n,) in db.execute("SELECT name FROM files WHERE state = 'closed'")]
-    parsed_total = 0
-    for start in range(0, len(names), BATCH):
-        batch = []
-        for name in names[start : start + BATCH]:
-            try:
-                st = (folder / name).stat()
-            except OSError:
-                continue  # gone since: the next scan drops it
-            batch.append(
-                (name, (st.st_mtime_ns, st.st_size, st.st_ino), _parse(folder / name, False))
-            )
-        with _writing(db):
-            _store_batch(db, batch, fresh=False)
-        parsed_total += len(batch)
-        if progress is not None:
-            progress(min(start + BATCH, len(names)), len(names))
-    return Listing([], _warnings(db), parsed_total)
 
 
 def rows(
