@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from calmcli.clock.dates import parse_span, parse_when
+from calmcli.domain.patterns import Patterns
 from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.errors import BadInput
 from calmcli.store import index
@@ -62,3 +63,16 @@ def select(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     order = "created_ts DESC, file" if newest_first else "created_ts, file"
     return index.rows(clause, tuple(args), order)
+
+
+def patterns(within: timedelta | None) -> Patterns:
+    """What keeps coming back, over the cases created `within` the span before now (all of
+    them when None), in one pass, with repeat customers counted by the index."""
+    from calmcli.clock.now import local_now
+    from calmcli.domain.patterns import compute
+
+    now = local_now()
+    since = now - within if within is not None else None
+    rows = select(since=since, newest_first=False)
+    repeats = index.repeat_customers(since.timestamp() if since else None)
+    return compute(rows, now, within, repeats=repeats)

@@ -66,11 +66,16 @@ _key = customer_key
 
 
 def compute(
-    rows: Iterable[CaseSummary], now: datetime, within: timedelta | None = None
+    rows: Iterable[CaseSummary],
+    now: datetime,
+    within: timedelta | None = None,
+    *,
+    repeats: dict[str, int] | None = None,
 ) -> Patterns:
     """Everything in one pass over the rows, in any order: counters, the days to resolve,
-    and the lessons (newest first). Memory grows with the customers and the lessons, not
-    with every case."""
+    and the lessons (newest first). `repeats` (customer -> cases, for those with more than
+    one) may come already counted, by the index: then memory does not grow with the number
+    of customers either."""
     since = now - within if within is not None else None
     cases = 0
     names: dict[str, tuple[float, str]] = {}
@@ -88,10 +93,11 @@ def compute(
             continue
         cases += 1
         at = created.timestamp()
-        k = _key(r.customer)
-        per_customer[k] += 1
-        if k not in names or names[k][0] <= at:
-            names[k] = (at, " ".join(r.customer.split()))  # the latest spelling, spaces tidied
+        if repeats is None:
+            k = _key(r.customer)
+            per_customer[k] += 1
+            if k not in names or names[k][0] <= at:
+                names[k] = (at, " ".join(r.customer.split()))  # the latest spelling, tidied
         by_tree[r.tree] += 1
         by_month[r.created[:7]] += 1
         if r.root_cause:
@@ -124,7 +130,11 @@ def compute(
         by_root_cause=_ordered(by_cause),
         by_outcome_wanted=_ordered(by_wish),
         by_month=dict(sorted(by_month.items())),
-        repeat_customers={names[k][1]: n for k, n in _ordered(per_customer).items() if n > 1},
+        repeat_customers=(
+            repeats
+            if repeats is not None
+            else {names[k][1]: n for k, n in _ordered(per_customer).items() if n > 1}
+        ),
         resolution_days={
             "resolved": len(days),
             "median": round(statistics.median(days), 1) if days else None,

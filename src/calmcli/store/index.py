@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import stat
 import zlib
@@ -35,12 +36,13 @@ from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
 SCHEMA_VERSION = 6
-BATCH = 500
+BATCH = 2000
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
 tick of a coarse clock (1 s on some file systems, 2 s on FAT): such a look is not trusted."""
 CLOSED_LINE = b"\nstatus: closed\n"
-CONFLICT_MARKS = (b"\n<<<<<<< ", b"\n>>>>>>> ", b"\n=======\n")
+_CONFLICTED = re.compile(rb"\n(?:<<<<<<< |>>>>>>> |=======\n)")
+"""A merge's conflict markers: such a file is always parsed, and so reported."""
 GLANCE = 4096
 ROW_COLUMNS = ", ".join(FIELDS)
 
@@ -161,7 +163,8 @@ def _connect(
     if target != ":memory:":
         with contextlib.suppress(sqlite3.Error):
             db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        # A cache: a write lost to a power cut shows as a damaged index, which is rebuilt.
+        db.execute("PRAGMA synchronous = OFF")
     if _version(db) is None:
         with _writing(db):
             if _version(db) is None:  # another process may have made it meanwhile
@@ -343,6 +346,24 @@ def rows(
         db.close()
 
 
+def repeat_customers(since_ts: float | None = None) -> dict[str, int]:
+    """Customers with more than one case (created since `since_ts`), most cases first, each
+    under the latest spelling of their name: counted by the index, not in memory."""
+    db = _open_db()
+    try:
+        where = "WHERE created_ts >= ?" if since_ts is not None else ""
+        args = (since_ts,) if since_ts is not None else ()
+        query = (
+            "SELECT c.customer, g.n FROM (SELECT customer_key, count(*) AS n, "
+            f"max(created_ts) AS last FROM cases {where} GROUP BY customer_key "
+            "HAVING count(*) > 1) g JOIN cases c ON c.customer_key = g.customer_key "
+            "AND c.created_ts = g.last GROUP BY g.customer_key ORDER BY g.n DESC, c.customer"
+        )
+        return {" ".join(str(name).split()): int(n) for name, n in db.execute(query, args)}
+    finally:
+        db.close()
+
+
 def refresh(progress: Progress | None = None) -> Listing:
     """Every case, up to date: `update_all` with the rows in a list (for small case books
     and tests; listings stream with `rows()` instead)."""
@@ -351,18 +372,28 @@ def refresh(progress: Progress | None = None) -> Listing:
 
 
 def _scan(folder: Path) -> tuple[dict[str, Stamp], dict[str, str]]:
-    """Case files with their stamps, and the ones that cannot even be stat'ed."""
-    from calmcli.files.atomic import sweep
+    """Case files with their stamps, and the ones that cannot even be stat'ed. Calm's own
+    temp files left by an interrupted write are swept on the way (the same one pass)."""
+    import time
 
-    sweep(folder)
+    from calmcli.files.atomic import STALE_SECONDS, is_calm_temp
+
     found: dict[str, Stamp] = {}
     broken: dict[str, str] = {}
+    stale = time.time() - STALE_SECONDS
     try:
         entries = os.scandir(folder)
     except OSError as exc:
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
     for entry in entries:  # one at a time: 100,000 DirEntry objects would cost 30 MiB
-        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
+            if is_calm_temp(name):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < stale:
+                        os.unlink(entry.path)  # noqa: PTH108 (100,000 entries: no Paths)
+            continue
+        if not name.endswith(".yaml"):
             continue
         try:
             st = entry.stat()  # follows links; a loop or a vanished file lands below
@@ -399,7 +430,11 @@ def _refresh(
     changed: list[str] = []
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
-        parsed = [(name, found[name], _parse(folder / name, only_open)) for name in batch]
+        base = str(folder)
+        parsed = [
+            (name, found[name], _parse(os.path.join(base, name), only_open))  # noqa: PTH118
+            for name in batch
+        ]
         with _writing(db):
             _store_batch(db, parsed, fresh=not known)
         changed += [
@@ -419,7 +454,7 @@ def _refresh(
     return Listing([], [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
 
 
-def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
+def _parse(path: str, only_open: bool) -> CaseSummary | str | None:
     """A file's summary, the message saying why it cannot be read, or None for a file calm
     wrote as closed, glanced at only (`only_open`: the due list does not need it). A file with
     a merge's conflict markers is always parsed, and so reported: one side may say closed."""
@@ -430,14 +465,15 @@ def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
                 head = os.read(fd, GLANCE)
             finally:
                 os.close(fd)
-            if CLOSED_LINE in head and not any(mark in head for mark in CONFLICT_MARKS):
+            if CLOSED_LINE in head and not _CONFLICTED.search(head):
                 return None
         except OSError:
             pass  # parsing below says what is wrong
     from calmcli.store.cases import load_case
 
+    file = Path(path)
     try:
-        return load_case(path, summary=True).summary(path.name)
+        return load_case(file, summary=True).summary(file.name)
     except BadInput as exc:
         return exc.message
 

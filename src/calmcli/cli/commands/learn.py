@@ -80,21 +80,18 @@ def patterns(
     as_json: AsJson = False,
 ) -> None:
     """What keeps coming back: counts by situation, cause, wish and month, and the lessons."""
-    from calmcli.casebook.listing import all_cases, select
+    from calmcli.casebook.listing import all_cases
+    from calmcli.casebook.listing import patterns as find_patterns
     from calmcli.cli.output import warn
     from calmcli.cli.progress import rebuild_progress
     from calmcli.clock.dates import parse_span
-    from calmcli.clock.now import local_now
-    from calmcli.domain.patterns import compute
 
     span = None if since == "all" else parse_span(since)
     with rebuild_progress() as progress:
         listing = all_cases(progress)
     for warning in listing.warnings:
         warn(f"skipped {warning}")
-    now = local_now()
-    rows = select(since=now - span if span else None, newest_first=False)
-    result = compute(rows, now, span)
+    result = find_patterns(span)
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return
