@@ -9,14 +9,14 @@ only when there is an error to show on a terminal.
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from calmcli.errors import EXIT_INTERRUPTED, CalmError, Interrupted
-from calmcli.textsafe import clean
+
+TYPE_CHECKING = False  # not typing's: importing typing costs `--check` 8 ms
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 def _term_as_interrupt(signum: int, frame: Any) -> None:
@@ -26,11 +26,15 @@ def _term_as_interrupt(signum: int, frame: Any) -> None:
 def install_signal_handlers() -> None:
     """SIGTERM (a closed terminal, `kill`) ends calm like Ctrl-C: whatever is in hand is kept
     and calm exits 130 with a message, instead of dying silently with 143."""
+    import signal
+
     signal.signal(signal.SIGTERM, _term_as_interrupt)
 
 
 def report(exc: CalmError) -> None:
     """`calm: message` on stderr, then one indented line per detail; user text made safe."""
+    from calmcli.textsafe import clean
+
     lines = [f"calm: {clean(exc.message)}", *(f"  {clean(line)}" for line in exc.details)]
     if sys.stderr.isatty():
         from calmcli.cli.output import err
@@ -64,6 +68,7 @@ def _internal(exc: Exception) -> CalmError:
     """A bug: keep the details for a bug report, tell the user what they need to know."""
     import tempfile
     import traceback
+    from pathlib import Path
 
     log = Path(tempfile.gettempdir()) / f"calm-error-{os.getpid()}.log"
     try:

@@ -7,7 +7,6 @@ prompt). Everything else goes to the Typer app. All of them run inside the one e
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 from calmcli.cli.boundary import guarded
@@ -34,8 +33,10 @@ def _safe_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            with contextlib.suppress(OSError, ValueError):
+            try:  # noqa: SIM105 (contextlib costs the fast path)
                 reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass
 
 
 def main() -> None:

@@ -11,6 +11,12 @@ def check() -> int:
     """Print one line about what is due: exit 0 when nothing is due, 1 when something is, 3
     when calm cannot tell (its home or index unreadable). A case file that cannot be read is
     only a warning."""
+    from calmcli.store.duefile import answer
+
+    quick = answer()  # the due file, when it is in step: a few stats and one small read
+    if quick is not None:
+        print(quick[0])
+        return quick[1]
     from calmcli.clock.now import local_now
     from calmcli.domain.followups import nudge, select
     from calmcli.store.index import open_rows

@@ -8,10 +8,9 @@ import json
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from calmcli.domain.nudgeline import CHECKIN, nudge_line
 from calmcli.domain.summary import CaseSummary
 from calmcli.textsafe import one_line
-
-CHECKIN = "check-in"
 
 
 class Due(NamedTuple):
@@ -101,25 +100,10 @@ def select(
 
 
 def nudge(items: list[Due], limit: int = 3) -> str:
-    """One short line for a shell prompt: '2 due: Dana (overdue 1 day), Sam (action 2)'."""
-    due = [d for d in items if d.is_due]
-    if not due:
-        return "Nothing due."
-    parts = []
-    for d in due[:limit]:
-        name = one_line(d.row.customer)[:40] or d.row.id
-        what = "" if d.kind == CHECKIN else f"{d.kind} {d.n}"
-        if d.state == "overdue":
-            s = "" if d.days_overdue == 1 else "s"
-            what = ", ".join(x for x in (what, f"overdue {d.days_overdue} day{s}") if x)
-        parts.append(f"{name} ({what})" if what else name)
-    more = f", and {len(due) - limit} more" if len(due) > limit else ""
-    checkins = sum(1 for d in due if d.kind == CHECKIN)
-    noun = (
-        "check-in"
-        if len(due) == 1 and checkins == 1
-        else "thing"
-        if len(due) == 1
-        else ("check-ins" if checkins == len(due) else "things")
-    )
-    return f"{len(due)} {noun} due: {', '.join(parts)}{more}"
+    """One short line for a shell prompt: '2 things due: Dana (overdue 1 day), Sam (action 2)'."""
+    due = [
+        (one_line(d.row.customer)[:40] or d.row.id, d.kind, d.n, d.days_overdue)
+        for d in items
+        if d.is_due
+    ]
+    return nudge_line(due, limit)

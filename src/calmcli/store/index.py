@@ -313,6 +313,47 @@ def _watched_unchanged(db: sqlite3.Connection, folder: Path) -> bool:
     return True
 
 
+def _write_due(db: sqlite3.Connection) -> None:
+    """Keep the due file (see `store.duefile`) in step with the index: best effort."""
+    import json
+
+    from calmcli.store import duefile
+    from calmcli.textsafe import one_line
+
+    try:
+        folder = paths.cases_dir()
+        mtime = _meta(db, "dir_mtime")
+        bad = db.execute("SELECT 1 FROM files WHERE state = 'bad' LIMIT 1").fetchone()
+        rolled = db.execute("SELECT 1 FROM rolled LIMIT 1").fetchone()
+        watched = list(
+            db.execute(
+                "SELECT f.name, f.mtime, f.size, f.inode FROM cases c JOIN files f "
+                "ON f.name = c.file WHERE c.status = 'open'"
+            )
+        )
+        due: list[tuple[float, str, str, int]] = []
+        query = "SELECT id, customer, due_ts, items FROM cases WHERE status = 'open'"
+        for case_id, customer, due_ts, items in db.execute(query):
+            name = one_line(str(customer))[:40] or str(case_id)
+            if due_ts is not None:
+                due.append((float(due_ts), name, "check-in", 0))
+            for n, kind, _what, when in json.loads(items) if items else ():
+                from datetime import datetime
+
+                due.append((datetime.fromisoformat(when).timestamp(), name, kind, n))
+        due.sort(key=lambda d: (d[0], d[1], d[3]))
+        duefile.write(
+            index_dir(),
+            str(folder),
+            mtime if isinstance(mtime, int) else None,
+            watched,
+            due,
+            warnings=bool(bad or rolled),
+        )
+    except (sqlite3.Error, ValueError, TypeError, OSError):
+        pass
+
+
 def update_all(progress: Progress | None = None) -> Listing:
     """Bring the index up to date with every case file, closed ones included, re-parsing only
     the files whose stamp changed; the rows are then read with `rows()`, not held here."""
@@ -451,7 +492,10 @@ def _refresh(
             db.execute("DELETE FROM rolled WHERE file = ?", (name,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (scanned_at,))
-    return Listing([], [*broken.values(), *_warnings(db)], len(todo), tuple(changed))
+    warnings = [*broken.values(), *_warnings(db)]
+    if todo or gone or broken or not (index_dir() / "due.tsv").exists():
+        _write_due(db)
+    return Listing([], warnings, len(todo), tuple(changed))
 
 
 def _parse(path: str, only_open: bool) -> CaseSummary | str | None:
@@ -564,6 +608,7 @@ def record(rows: Iterable[tuple[CaseSummary, Path]], *, folder_before: int | Non
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (time.time_ns(),)
                 )
+        _write_due(db)
     except sqlite3.Error:
         pass
     finally:
