@@ -122,7 +122,7 @@ def steps(words: Wording, found: Situation, options: tuple[RankedOption, ...]) -
         add("apology", [apology], said=True)
     deadline = words.text("deadline") if found.has("deadline") else ""
     add("wants", [words.text("wants"), deadline])
-    limit = 1 if found.mild or found.has("danger") else 2
+    limit = 1 if found.mild else 2
     questions = [q for q in (words.text("open_question"), *words.lines("questions")) if q]
     add("ask", questions[:limit])
     if options:

@@ -113,7 +113,7 @@ def changed(tree: Tree, key: str) -> str:
         if key in getattr(node, "replaces", ()):
             return (
                 f"asked differently since an earlier version of tree {tree.id!r}: answer "
-                f"{node.id!r} instead ({node.prompt})"
+                f"{node.id!r} instead (see `calm tree show {tree.id}`)"
             )
     if tree.builtin:
         from calmcli.tree import registry

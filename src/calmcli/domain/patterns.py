@@ -64,6 +64,12 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
 _key = customer_key
 
 
+def outcomes(wants: str) -> list[str]:
+    """Each outcome a case's customer wanted: a multi answer is kept as "repair, apology", and
+    each one counts on its own."""
+    return list(dict.fromkeys(w.strip() for w in wants.split(",") if w.strip()))
+
+
 def compute(rows: list[CaseSummary], now: datetime, within: timedelta | None = None) -> Patterns:
     since = now - within if within is not None else None
     chosen = [r for r in rows if since is None or datetime.fromisoformat(r.created) >= since]
@@ -98,7 +104,7 @@ def compute(rows: list[CaseSummary], now: datetime, within: timedelta | None = N
         cases=len(chosen),
         by_situation=_ordered(by_tree),
         by_root_cause=_ordered(by_cause),
-        by_outcome_wanted=_ordered(Counter(r.wants for r in chosen if r.wants)),
+        by_outcome_wanted=_ordered(Counter(w for r in chosen for w in outcomes(r.wants))),
         by_month=dict(sorted(Counter(r.created[:7] for r in chosen).items())),
         repeat_customers={names[k]: n for k, n in _ordered(per_customer).items() if n > 1},
         resolution_days={

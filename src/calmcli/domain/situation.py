@@ -81,6 +81,8 @@ def _feelings(node: Node | None, answers: Mapping[str, Any]) -> tuple[tuple[str,
         return (), None
     value = answers[node.id]
     if isinstance(node, RatingsNode):
+        if not isinstance(value, Mapping):  # a hand edit broke it: no feelings, not a crash
+            return (), None
         ranked = node.ranked(value)
         top = highest(value)
         return tuple(label for label, _ in ranked), _on_five(top, node.min, node.max)

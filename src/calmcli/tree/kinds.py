@@ -356,7 +356,8 @@ class MultiNode(Picking, tag="multi", frozen=True, kw_only=True):
         return "" if value is None else ", ".join(self.label(v) for v in value)
 
     def filled(self, value: Any, now: datetime | None = None) -> Filled:
-        items = tuple(self.label(v) for v in value or ())
+        picked = value if isinstance(value, list) else [] if value is None else [value]
+        items = tuple(self.label(v) for v in picked)
         return Filled(", ".join(items), items)
 
 

@@ -50,8 +50,8 @@ def call_plan(
     grid.add_column(style="bold", justify="right", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
 
-    def row(label: str, body: Text) -> None:
-        if body:
+    def row(label: str, body: Text | Table) -> None:
+        if not isinstance(body, Text) or body:
             grid.add_row(label, body)
 
     call = " · ".join(x for x in (plan.phone or "no number noted", plan.job) if x)
@@ -66,7 +66,7 @@ def call_plan(
                 row(label if i == 0 else "", lit(f"• {line}" if step.kind == "ask" else line))
         else:
             row(label, _said(step))
-        if step.kind == "offer":
+        if step.kind == "offer" and plan.options:
             row("", _options(plan))
     if not plan.step("followup"):
         row("Follow up", _followup(plan, Step("followup", ()), now))
@@ -84,18 +84,19 @@ def _said(step: Step) -> Text:
     return lit(f"“{text}”", "green") if step.said else lit(text)
 
 
-def _options(plan: CallPlan) -> Text:
-    out = Text()
+def _options(plan: CallPlan) -> Table:
+    """Each option on its own lines (wrapped under its text), the best first and marked."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold yellow")
+    table.add_column(ratio=1, overflow="fold")
     for i, o in enumerate(plan.options, 1):
-        if i > 1:
-            out.append("\n")
-        out.append("★ " if o.top else "  ", style="bold yellow")
-        out.append_text(lit(f"{i}. {o.text}", "bold" if o.top else ""))
+        body = lit(o.text, "bold" if o.top else "")
         if o.top and len(plan.options) > 1:
-            out.append("  (your pick)", style="bold yellow")
+            body.append(" (your pick)", style="bold yellow")
         if o.words:
-            out.append_text(lit(f": {', '.join(o.words)}", "dim"))
-    return out
+            body.append_text(lit(f": {', '.join(o.words)}", "dim"))
+        table.add_row(f"{'★' if o.top else ' '} {i}.", body)
+    return table
 
 
 def _followup(plan: CallPlan, step: Step, now: datetime | None) -> Text:
