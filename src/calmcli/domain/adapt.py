@@ -148,7 +148,7 @@ def mistakes(found: Situation) -> list[str]:
     score["dismissing"] += 3 * (level <= 2) + 2 * has("repeat") + has("danger")
     score["defensive"] += 1 + 3 * (level >= 4) + 3 * has("threat") + 2 * has("repeat")
     score["defensive"] += has("ignored")
-    score["blaming"] += 2 * has("threat") + has("repeat") + has("deadline")
+    score["blaming"] += 3 * has("threat") + has("repeat") + has("deadline")
     score["overpromising"] += 1 + 3 * has("deadline") + 2 * has("danger") + 2 * has("ignored")
     score["overpromising"] += 2 * any("trust" in f for f in feels)
     score["forgetting"] += 1 + 3 * has("ignored") + 2 * any("ignored" in f for f in feels)

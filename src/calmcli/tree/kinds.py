@@ -11,7 +11,6 @@ from typing import Annotated, Any, ClassVar
 
 from msgspec import field
 
-from calmcli.tree import roles
 from calmcli.tree.parts import (
     MAX_SCALE_STEPS,
     Choice,
@@ -21,6 +20,7 @@ from calmcli.tree.parts import (
     MultiChoiceList,
     Next,
     NodeId,
+    RoleName,
     Rule,
     Spec,
     Sub,
@@ -158,9 +158,8 @@ class QuestionNode(Node, frozen=True, kw_only=True):
         doc("true (the default) or false: an optional question can be skipped with no answer."),
     ] = True
     role: Annotated[
-        roles.Role | None,
+        RoleName | None,
         doc("What the answer means to calm, whatever the node's id: see docs/trees.md, Roles."),
-        Words(invalid=lambda v: roles.unknown(v, list(roles.FITS))),
     ] = None
     replaces: Annotated[
         list[NodeId],

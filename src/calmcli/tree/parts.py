@@ -91,6 +91,10 @@ Template = str
 """Text that may name earlier answers, {id} or {id|words if skipped}; checked by `check`."""
 Value = str | int | bool
 """What a choice stores: text, a whole number, or true/false."""
+RoleName = Annotated[roles.Role, Words(invalid=lambda v: roles.unknown(v, list(roles.FITS)))]
+SituationName = Annotated[
+    roles.Situation, Words(invalid=lambda v: roles.unknown(v, roles.SITUATIONS))
+]
 
 
 class SpecError(ValueError):
@@ -326,9 +330,8 @@ class MultiChoice(Spec, frozen=True, kw_only=True):
     value: Annotated[Value, doc("What is stored as the answer. Unique within the node.")]
     label: Annotated[str | None, doc("What the user sees. Default: the value.")] = None
     role: Annotated[
-        roles.Situation | None,
+        SituationName | None,
         doc("Picking this choice means this situation (danger, ignored, repeat, ...)."),
-        Words(invalid=lambda v: roles.unknown(v, roles.SITUATIONS)),
     ] = None
 
     @classmethod

@@ -225,8 +225,9 @@ class RatingsNode(QuestionNode, tag="ratings", frozen=True, kw_only=True):
                     message = f"label key {key!r} is not a point from {lo} to {hi}"
                     found.append((("scales", i, "labels", key), message, True))
         for key in self.labels:
-            if not 0 <= key <= MAX_POINT:
-                found.append((("labels", key), f"label key {key!r} is not a digit, 0 to 9", True))
+            if not self.min <= key <= self.max:
+                message = f"label key {key!r} is not a point from {self.min} to {self.max}"
+                found.append((("labels", key), message, True))
         return found
 
     def templates(self) -> Iterator[tuple[Sub, str]]:

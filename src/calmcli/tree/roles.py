@@ -81,8 +81,10 @@ Situation = Literal["danger", "ignored", "repeat", "deadline", "threat", "escala
 
 
 def unknown(value: object, known: tuple[str, ...] | list[str]) -> str:
-    """The message for a role calm does not know, with the nearest one."""
+    """The message for a role calm does not know, with the nearest one (a template for
+    `parts.Words`: braces in the value are doubled)."""
+    shown = repr(value).replace("{", "{{").replace("}", "}}")
     hint = get_close_matches(str(value), list(known), n=1)
     if hint:
-        return f"{{name}} {value!r} is not a role; did you mean {hint[0]!r}?"
-    return f"{{name}} {value!r} is not a role (roles: {', '.join(known)})"
+        return f"{{name}} {shown} is not a role; did you mean {hint[0]!r}?"
+    return f"{{name}} {shown} is not a role (roles: {', '.join(known)})"
