@@ -162,7 +162,7 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     text(term, "What has gone wrong, in a few words?", "the new tiles cracked within a week")
     longtext(
         term,
-        "Anything else to have in front of you?",
+        "Anything else to note?",
         "They rang twice.",
         "Water is getting behind them.",
     )
@@ -259,7 +259,7 @@ def test_back_key_and_changing_answers_in_review(spawn_calm: Any, calm_home: Pat
     term.send(Keyboard.Down, "3", Keyboard.Enter)
     term.expect(f"{FEELINGS.format(who='Mr Patel')} frustrated 3")
     text(term, "What has gone wrong, in a few words?", "the skylight leaks")
-    longtext(term, "Anything else to have in front of you?")
+    longtext(term, "Anything else to note?")
     tick(term, SITUATION, [], "done")
     tick(term, WANTS.format(who="Mr Patel"), [0], "[a repair]")
     text(term, "What would put it right for them, in their own words?", "a dry loft and an apology")
@@ -342,7 +342,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     term.send(Keyboard.Down * 3, "2", Keyboard.Enter)
     term.expect(f"{FEELINGS.format(who='Ms Ng')} worried 2")
     text(term, "What has gone wrong, in a few words?", "no hot water since Friday")
-    longtext(term, "Anything else to have in front of you?")
+    longtext(term, "Anything else to note?")
     tick(term, SITUATION, [], "done")
     tick(term, WANTS.format(who="Ms Ng"), [0], "[a repair]")
     text(term, "What would put it right for them, in their own words?", "hot water again today")
@@ -447,7 +447,7 @@ def test_ctrl_c_while_changing_an_answer_in_review_keeps_the_draft_whole(
         ("Which job is it?", "Roof" + enter),
         (FEELINGS.format(who="Mr Byrne"), "3" + enter),
         ("What has gone wrong, in a few words?", "the roof leaks" + enter),
-        ("Anything else to have in front of you?", done),
+        ("Anything else to note?", done),
         ("Does any of this apply?", enter),
         (WANTS.format(who="Mr Byrne"), " " + enter),
         ("in their own words?", "no drips" + enter),

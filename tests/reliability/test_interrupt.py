@@ -65,7 +65,7 @@ STEPS = [
     ),
     Step(
         "what_happened",
-        "Anything else to have in front of you?",
+        "Anything else to note?",
         "longtext",
         "No hot water since Friday.",
         "No hot water since Friday.",

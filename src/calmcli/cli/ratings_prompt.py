@@ -183,9 +183,9 @@ def ratings(q: Question, node: RatingsNode, hint: str, style: Any) -> questionar
         done["yes"] = True
         event.app.exit(result=answer)
 
-    rows = "↑↓ move" if grid.rows is None else "arrows move"
-    lo, hi = node.min, node.max
-    tips = [rows, f"{lo}-{hi} rate", "Backspace clear", "Enter done", *([hint] if hint else [])]
+    moves = "↑↓" if grid.rows is None else "arrows"
+    tips = [moves, f"{node.min}-{node.max}", "Backspace: clear", "Enter: done"]
+    tips += [hint] if hint else []
 
     def head() -> StyleAndTextTuples:
         if done["yes"]:
