@@ -252,3 +252,29 @@ def test_an_old_case_without_a_stored_plan_is_rebuilt_with_its_trees_old_version
     assert plan.v1 is not None
     assert plan.v1.feelings == "angry, 4 out of 5"
     assert plan.top_option == "Reseal"
+
+
+def test_options_rated_alike_never_print_the_same_words_twice(tree: Any) -> None:
+    from calmcli.domain.ranking import said
+
+    def rated(one: tuple[int, int], two: tuple[int, int]) -> dict[str, Any]:
+        return {k: {"ease": v[0], "cost": v[1]} for k, v in (("one", one), ("two", two))}
+
+    same = plan_for(tree, two="Replace the tap", rate=rated((5, 1), (5, 1)))
+    assert said(same.options) == ["easy, cheap", "rated the same"]
+    part = plan_for(tree, two="Replace the tap", rate=rated((5, 1), (2, 1)))
+    assert said(part.options) == ["easy, cheap", "easy 2/5; otherwise the same"]
+    apart = plan_for(tree, two="Replace the tap", rate=rated((5, 1), (2, 5)))
+    assert said(apart.options) == ["easy, cheap", "easy 2/5, dear"]
+
+
+def test_the_old_single_texts_still_read_from_either_shape(tree: Any) -> None:
+    plan = plan_for(tree, heat=4, boss="Sam")
+    assert plan.reflect == "You feel angry because the tap drips."
+    assert (plan.apology, plan.ask, plan.escalate) == (
+        "I'm truly sorry for all of this.",
+        "Would that do?",
+        "Bring in Sam.",
+    )
+    old = CallPlan.from_data({"reflect": "So...", "ask": "Shall I?", "apology": "Sorry."})
+    assert (old.reflect, old.ask, old.apology, old.escalate) == ("So...", "Shall I?", "Sorry.", "")

@@ -116,6 +116,7 @@ def test_ratings_can_be_written_several_ways(tree: Any, raw: Any, stored: dict[s
         ("very", "can't read 'very' as a rating (like 'cost 2' or '4 2 4')"),
         ("1 2 3 4", "more ratings than scales (3)"),
         (True, "expected ratings"),
+        (["angry", "worried"], "give 'angry' a rating too, like 'angry 4'"),
         ({}, "Rate at least one."),
     ],
 )

@@ -255,7 +255,7 @@ def test_back_key_and_changing_answers_in_review(spawn_calm: Any, calm_home: Pat
     term.expect("What has gone wrong, in a few words?")
     term.send(Keyboard.CtrlB)
     term.expect(FEELINGS.format(who="Mr Patel"))
-    term.expect("frustrated    [2]")
+    term.expect("frustrated          [2]")
     term.send(Keyboard.Down, "3", Keyboard.Enter)
     term.expect(f"{FEELINGS.format(who='Mr Patel')} frustrated 3")
     text(term, "What has gone wrong, in a few words?", "the skylight leaks")
@@ -340,7 +340,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     assert "What's the customer's name?" not in before
     assert "What number will you ring?" not in before
     term.send(Keyboard.Down * 3, "2", Keyboard.Enter)
-    term.expect(f"{FEELINGS.format(who='Ms Ng')} worried 2")
+    term.expect(f"{FEELINGS.format(who='Ms Ng')} worried or anxious 2")
     text(term, "What has gone wrong, in a few words?", "no hot water since Friday")
     longtext(term, "Anything else to note?")
     tick(term, SITUATION, [], "done")

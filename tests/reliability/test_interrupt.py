@@ -54,7 +54,7 @@ STEPS = [
         "ratings",
         Keyboard.Down * 3 + "2",
         {"worried": 2},
-        "worried 2",
+        "worried or anxious 2",
     ),
     Step(
         "cause",

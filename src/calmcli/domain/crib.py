@@ -17,6 +17,7 @@ from calmcli.domain import plan_v1
 from calmcli.domain.case import Case
 from calmcli.domain.lifecycle import REVIEW_LABELS
 from calmcli.domain.plan import CallPlan
+from calmcli.domain.ranking import said
 from calmcli.errors import BadInput
 from calmcli.textsafe import clean
 
@@ -64,10 +65,9 @@ def plan_markdown(plan: CallPlan, case_id: str, now: datetime | None = None) -> 
         if step.kind == "offer":
             out[-1] = "> “" + " ".join(md(x) for x in step.lines) + "”"
             out.append("")
-            for i, o in enumerate(plan.options, 1):
+            for i, (o, words) in enumerate(zip(plan.options, said(plan.options), strict=True), 1):
                 mark = " **(your pick)**" if o.top and len(plan.options) > 1 else ""
-                words = f": {md(', '.join(o.words))}" if o.words else ""
-                out.append(f"{i}. {md(o.text)}{mark}{words}")
+                out.append(f"{i}. {md(o.text)}{mark}" + (f": {md(words)}" if words else ""))
         out.append("")
     if plan.step("followup") is None:
         out += ["## Follow up", "", due, ""]

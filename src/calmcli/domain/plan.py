@@ -70,6 +70,28 @@ class CallPlan:
     def step(self, kind: str) -> Step | None:
         return next((s for s in self.steps if s.kind == kind), None)
 
+    def said(self, kind: str) -> str:
+        """A step's lines as one text ("" when the plan has no such step)."""
+        step = self.step(kind)
+        return " ".join(step.lines) if step is not None else ""
+
+    # The single texts of the old plan's shape, for code written against it.
+    @property
+    def reflect(self) -> str:
+        return self.v1.reflect if self.v1 is not None else self.said("reflect")
+
+    @property
+    def apology(self) -> str:
+        return self.v1.apology if self.v1 is not None else self.said("apology")
+
+    @property
+    def ask(self) -> str:
+        return self.v1.ask if self.v1 is not None else self.said("offer")
+
+    @property
+    def escalate(self) -> str:
+        return self.v1.escalate if self.v1 is not None else self.said("escalate")
+
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data, kept in the case so a later change of tree never rewrites it."""
         if self.v1 is not None:

@@ -30,6 +30,26 @@ class RankedOption:
     top: bool = False
 
 
+def said(options: tuple[RankedOption, ...]) -> list[str]:
+    """Each option's ratings in words as the plan prints them. A later option says only how it
+    differs from the first ("doable, costs you a lot; otherwise the same"), so two options rated
+    alike never print the same words twice."""
+    out: list[str] = []
+    first = options[0].words if options else ()
+    for i, option in enumerate(options):
+        if i == 0 or len(option.words) != len(first):
+            out.append(", ".join(option.words))
+            continue
+        differ = [w for w, top in zip(option.words, first, strict=True) if w != top]
+        if not differ:
+            out.append("rated the same")
+        elif len(differ) < len(first):
+            out.append(", ".join(differ) + "; otherwise the same")
+        else:
+            out.append(", ".join(differ))
+    return out
+
+
 def rank_options(
     tree: Tree, answers: Mapping[str, Any], now: datetime | None = None
 ) -> tuple[RankedOption, ...]:

@@ -300,6 +300,9 @@ class RatingsNode(QuestionNode, tag="ratings", frozen=True, kw_only=True):
         order = [s for s in self.scales if s.if_ is not HIDDEN]
         for i, (name, value) in enumerate(given):
             if name is None:
+                if whole(value) is None and isinstance(value, str) and value.strip():
+                    named = value.strip()
+                    raise Invalid(f"{where}give {named!r} a rating too, like '{named} 4'")
                 if i >= len(order):
                     raise Invalid(f"{where}more ratings than scales ({len(order)})")
                 scale = order[i]

@@ -15,6 +15,7 @@ from rich.text import Text
 from calmcli.cli.output import lit
 from calmcli.clock import dates
 from calmcli.domain.plan import CallPlan, Step
+from calmcli.domain.ranking import said
 
 LABELS = {
     "safety": "Make safe",
@@ -89,12 +90,12 @@ def _options(plan: CallPlan) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, style="bold yellow")
     table.add_column(ratio=1, overflow="fold")
-    for i, o in enumerate(plan.options, 1):
+    for i, (o, words) in enumerate(zip(plan.options, said(plan.options), strict=True), 1):
         body = lit(o.text, "bold" if o.top else "")
         if o.top and len(plan.options) > 1:
             body.append(" (your pick)", style="bold yellow")
-        if o.words:
-            body.append_text(lit(f": {', '.join(o.words)}", "dim"))
+        if words:
+            body.append_text(lit(f": {words}", "dim"))
         table.add_row(f"{'★' if o.top else ' '} {i}.", body)
     return table
 
