@@ -161,18 +161,20 @@ def case_answers(rng: random.Random, tree: Any, customer: str) -> dict[str, Any]
         "customer_name": customer,
         "customer_phone": f"07700 900{rng.randint(100, 999)}",
         "job": rng.choice(JOBS[tid]),
-        "feeling": rng.choice(FEELINGS),
-        "intensity": rng.randint(2, 5),
+        "feelings": {rng.choice(FEELINGS): rng.randint(2, 5)},
+        "cause": rng.choice(HAPPENED[tid]).rstrip("."),
         "what_happened": rng.choice(HAPPENED[tid]),
-        "raised_before": rng.random() < 0.3,
-        "wants": rng.choice(wants),
-        "fixed_looks_like": "It looks and works the way we agreed at the start.",
+        "wants": [rng.choice(wants)],
+        "wants_words": "it looks and works the way we agreed at the start",
         "option_1": OPTIONS[tid],
-        "option_1_feasible": rng.randint(3, 5),
-        "option_1_cost": rng.randint(1, 4),
-        "option_1_speed": rng.randint(2, 5),
+        "option_ratings": {
+            "option_1": {
+                "ease": rng.randint(3, 5),
+                "cost": rng.randint(1, 4),
+                "speed": rng.randint(2, 5),
+            }
+        },
         # quality
-        "which_part": "the area by the window",
         "photos": rng.random() < 0.6,
         # delay
         "original_date": "the end of last month",

@@ -34,18 +34,13 @@ def default_answers(customer: str, job: str, phone: str, due: datetime | None) -
         "customer_name": customer,
         "customer_phone": phone,
         "job": job,
-        "feeling": "frustrated",
-        "intensity": 4,
-        "what_happened": "The grout is the wrong colour.",
-        "raised_before": True,
-        "wants": "redo",
-        "fixed_looks_like": "Grey grout like the sample.",
+        "feelings": {"frustrated": 4},
+        "cause": "the grout is the wrong colour",
+        "what_happened": "She picked grey from the sample board.",
+        "wants": ["redo"],
+        "wants_words": "grey grout like the sample",
         "option_1": "Regrout the splashback",
-        "option_1_feasible": 3,
-        "option_1_cost": 4,
-        "option_1_speed": 2,
-        "more_options": False,
-        "escalate": False,
+        "option_ratings": {"option_1": {"ease": 3, "cost": 4, "speed": 2}},
     }
     if due is not None:
         answers["followup_at"] = dates.to_iso(due)
@@ -75,7 +70,7 @@ def make_case(
     case = Case(
         id="",
         tree_id="default",
-        tree_version=1,
+        tree_version=2,
         customer=customer,
         created=created_at,
         phone=phone,
@@ -88,7 +83,7 @@ def make_case(
         else default_answers(customer, job, phone, due_at),
     )
     if history is None:
-        case.add_event("created", created_at, tree="default v1")
+        case.add_event("created", created_at, tree="default v2")
     else:
         case.history = [dict(h) for h in history]
     path = store.create_case(case)

@@ -720,7 +720,7 @@ def test_export_md_has_status_and_history(board: dict[str, Case]) -> None:
     assert "## Status: open" in md
     assert "Next check-in: Fri 20 Nov 09:00" in md
     history = md[md.index("## History") :]
-    assert "- Tue 10 Nov 09:00 created (tree: default v1)" in history
+    assert "- Tue 10 Nov 09:00 created (tree: default v2)" in history
     snoozed = line_with(history, "snoozed")[1]
     assert snoozed.startswith("- Wed 18 Nov 10:00 snoozed")
 

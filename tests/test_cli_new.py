@@ -28,16 +28,12 @@ ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIRED_WITHOUT_DEFAULT = [
     "customer_name",
     "job",
-    "feeling",
-    "intensity",
-    "what_happened",
-    "raised_before",
+    "feelings",
+    "cause",
     "wants",
-    "fixed_looks_like",
+    "wants_words",
     "option_1",
-    "option_1_feasible",
-    "option_1_cost",
-    "option_1_speed",
+    "option_ratings",
 ]
 
 
@@ -48,23 +44,17 @@ def answers() -> dict[str, Any]:
         "customer_name": "Mrs Okafor",
         "customer_phone": "07700 900123",
         "job": "kitchen at 12 Mill Lane",
-        "feeling": "frustrated",
-        "intensity": 4,
-        "what_happened": "The grout is the wrong colour.",
-        "raised_before": True,
-        "wants": "redo",
-        "fixed_looks_like": "Grey grout like the sample.",
+        "feelings": {"frustrated": 4},
+        "cause": "the grout is the wrong colour",
+        "what_happened": "She picked grey from the sample board; we used white.",
+        "wants": ["redo"],
+        "wants_words": "grey grout like the sample",
         "option_1": "Regrout the splashback",
-        "option_1_feasible": 3,
-        "option_1_cost": 4,
-        "option_1_speed": 2,
-        "more_options": True,
         "option_2": "Stain the grout grey",
-        "option_2_feasible": 5,
-        "option_2_cost": 1,
-        "option_2_speed": 5,
-        "more_options_2": False,
-        "escalate": False,
+        "option_ratings": {
+            "option_1": {"ease": 3, "cost": 4, "speed": 2},
+            "option_2": {"ease": 5, "cost": 1, "speed": 5},
+        },
         "followup_at": "+3d 10am",
     }
 
@@ -146,11 +136,14 @@ def test_new_prints_plan_and_writes_case_plan_and_reminder(
     shown = flat(result.stdout)
     assert "Call plan: Mrs Okafor" in shown
     assert "07700 900123" in shown and "kitchen at 12 Mill Lane" in shown
-    assert "So what's happened has left you frustrated, and I can see why." in shown
-    assert "I'm sorry this has left you frustrated." in shown
-    assert "What would you need from me to feel this is properly sorted?" in shown
+    assert (
+        "It sounds like the grout is the wrong colour, and that's left you feeling frustrated."
+        in shown
+    )
+    assert "I'm sorry. This isn't what you should have had from us" in shown
+    assert "Which would suit you better?" in shown
     [top_line] = [line for line in result.stdout.splitlines() if "★" in line]
-    assert "1. Stain the grout grey" in top_line  # feasible 5, cost 1, speed 5 beats 3/4/2
+    assert "1. Stain the grout grey (your pick)" in top_line  # easy 5, cost 1, speed 5 wins
     assert shown.index("Stain the grout grey") < shown.index("Regrout the splashback")
     assert any(dates.format_when(d) in shown for d in due)
     assert case_id in shown
@@ -167,7 +160,7 @@ def test_new_prints_plan_and_writes_case_plan_and_reminder(
     # The case file.
     data = yaml.safe_load(case_path.read_text(encoding="utf-8"))
     assert data["id"] == case_id
-    assert data["tree"] == {"id": "default", "version": 1}
+    assert data["tree"] == {"id": "default", "version": 2}
     assert data["status"] == "open"
     assert data["customer"] == "Mrs Okafor"
     assert data["phone"] == "07700 900123"
@@ -190,19 +183,22 @@ def test_new_prints_plan_and_writes_case_plan_and_reminder(
     md = plan_path.read_text(encoding="utf-8")
     assert md.startswith("# Call plan: Mrs Okafor\n")
     for heading in (
-        "## How they feel",
-        "## Say first, to show you heard",
-        "## The facts",
-        "## What they want",
+        "## While they talk",
+        "## Say back what you heard",
         "## Apologise, and mean it",
-        "## Questions to ask",
-        "## Options, best first",
+        "## What they want",
         "## Ask",
+        "## Offer a choice",
+        "## Mistakes to avoid on this call",
         "## Follow up",
+        "## The facts",
+        "## Every question to ask",
+        "## Notes during the call",
     ):
         assert f"\n{heading}\n" in md, heading
-    assert "1. Stain the grout grey **(top)**" in md
-    assert "2. Regrout the splashback (" in md
+    assert "1. Stain the grout grey **(your pick)**: easy to do" in md
+    assert "2. Regrout the splashback: doable" in md
+    assert "- **Feels:** frustrated (4/5)" in md
     assert f"**Case:** {case_id}" in md
 
     # The reminder.
@@ -384,11 +380,11 @@ def test_empty_answers_file_lists_every_required_id(calm_home: Path, workdir: Pa
 def test_some_answers_missing_lists_exactly_those(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
-    for key in ("job", "feeling", "option_1_cost", "option_2"):  # option_2: more_options is yes
+    for key in ("job", "feelings", "wants_words", "option_ratings"):
         del answers[key]
     result = new_case(workdir, answers)
     assert result.exit_code == 2
-    assert missing_ids(result.stderr) == ["job", "feeling", "option_1_cost", "option_2"]
+    assert missing_ids(result.stderr) == ["job", "feelings", "wants_words", "option_ratings"]
     assert "4 answers missing or invalid" in result.stderr
     assert case_files(calm_home) == []
     assert not (calm_home / "drafts").exists()
@@ -397,15 +393,16 @@ def test_some_answers_missing_lists_exactly_those(
 def test_invalid_answers_are_each_named_with_file_and_line(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
-    bad = dict(answers, followup_at="31/02", intensity=9, feeling="livid")
+    bad = dict(answers, followup_at="31/02", feelings={"frustrated": 9}, wants=["livid"])
     result = new_case(workdir, bad, "bad.yaml")
     assert result.exit_code == 2
     err = result.stderr
     path = workdir / "bad.yaml"
     assert "3 problems" in err
-    assert re.search(rf"{re.escape(str(path))}:5:1: intensity: 9 is outside 1 to 5", err)
-    assert re.search(rf"{re.escape(str(path))}:4:1: feeling: 'livid' is not one of", err)
-    assert re.search(rf"{re.escape(str(path))}:21:1: followup_at: can't read \"31/02\"", err)
+    where = re.escape(str(path))
+    assert re.search(rf"{where}:4:1: feelings: frustrated: expected a number from 1 to 5", err)
+    assert re.search(rf"{where}:8:1: wants: 'livid' is not one of", err)
+    assert re.search(rf"{where}:22:1: followup_at: can't read \"31/02\"", err)
     assert case_files(calm_home) == []
 
 
@@ -422,9 +419,9 @@ def test_followup_in_the_past_is_refused(
 def test_all_invalid_answers_are_reported_in_one_run(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:
-    result = new_case(workdir, dict(answers, intensity=9, followup_at="yesterday"))
+    result = new_case(workdir, dict(answers, feelings={"angry": 9}, followup_at="yesterday"))
     assert result.exit_code == 2
-    assert "intensity" in result.stderr
+    assert "feelings" in result.stderr
     assert "followup_at" in result.stderr
 
 
@@ -435,10 +432,10 @@ def test_unknown_ids_and_wrong_types_are_named_with_file_and_line(
     path.write_text(
         "customer_name: Mrs Okafor\n"
         "custmer_phone: '07700 900123'\n"
-        "intensity: [4]\n"
+        "feelings: very\n"
         "breathe: done\n"
         "job: {where: kitchen}\n"
-        "raised_before: maybe\n",
+        "wants: maybe\n",
         encoding="utf-8",
     )
     result = calm("new", "--tree", "default", "--answers", path, "--no-input")
@@ -446,15 +443,16 @@ def test_unknown_ids_and_wrong_types_are_named_with_file_and_line(
     lines = result.stderr.splitlines()
     assert lines[1:6] == [
         f"  {path}:2:1: custmer_phone: no such question in tree 'default'",
-        f"  {path}:3:1: intensity: expected a number from 1 to 5, not [4]",
+        f"  {path}:3:1: feelings: can't read 'very' as a rating (like 'cost 2' or '4 2 4')",
         f"  {path}:4:1: breathe: is a note, it takes no answer",
         f"  {path}:5:1: job: expected text",
-        f"  {path}:6:1: raised_before: answer yes or no, not 'maybe'",
+        f"  {path}:6:1: wants: 'maybe' is not one of the choices (repair, redo, refund, "
+        "replacement, discount, explanation, date, updates, apology)",
     ]
     # The same run also lists the required answers the file leaves out, each question once.
     missing = [line.split(":")[0].strip() for line in lines[6:]]
-    assert "feeling" in missing and "what_happened" in missing
-    assert not {"intensity", "job", "raised_before"} & set(missing)
+    assert "cause" in missing and "wants_words" in missing
+    assert not {"feelings", "job", "wants"} & set(missing)
     assert lines[0] == f"calm: {path}: {len(lines) - 1} problems in the answers"
     assert case_files(calm_home) == []
 
@@ -560,7 +558,7 @@ def test_tree_file_with_yaml_syntax_error(calm_home: Path, workdir: Path) -> Non
 
 # -- --resume ---------------------------------------------------------------------------------
 
-FIRST_HALF = ("customer_name", "customer_phone", "job", "feeling", "intensity", "what_happened")
+FIRST_HALF = ("customer_name", "customer_phone", "job", "what_happened")
 
 
 def save_draft(draft_id: str, answers: dict[str, Any], *, minutes_ago: int = 5) -> Path:
@@ -614,7 +612,7 @@ def test_resume_with_answers_still_missing_keeps_the_draft(
     draft_file = save_draft("2026-03-02-101500-ab12", draft_answers)
     result = calm("new", "--resume", "--no-input")
     assert result.exit_code == 2
-    assert "raised_before" in missing_ids(result.stderr)
+    assert "feelings" in missing_ids(result.stderr)
     assert "customer_name" not in missing_ids(result.stderr)
     assert draft_file.exists()
     assert case_files(calm_home) == []

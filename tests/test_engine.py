@@ -721,37 +721,26 @@ COMMON = {
     "customer_name": "Ann Lee",
     "customer_phone": "01234 567890",
     "job": "kitchen at 12 Mill Lane",
-    "feeling": "angry",
-    "intensity": 5,
-    "what_happened": "the worktop cracked a week after fitting",
-    "when_noticed": "last Monday",
-    "promised": "a ten-year guarantee",
-    "tried": "rang the office twice",
-    "wants": "refund",
-    "fixed_looks_like": "a new worktop, fitted properly",
-    "option_1": "full refund",
-    "option_1_feasible": 2,
-    "option_1_cost": 4,
-    "option_1_speed": 2,
-    "more_options": True,
-    "option_2": "replace the worktop this week",
-    "option_2_feasible": 5,
-    "option_2_cost": 1,
-    "option_2_speed": 4,
-    "more_options_2": True,
-    "option_3": "repair the crack",
-    "option_3_feasible": 3,
-    "option_3_cost": 3,
-    "option_3_speed": 3,
-    "extra": "a deep clean",
-    "escalate": True,
+    "feelings": {"angry": 5, "let_down": 3},
+    "cause": "the worktop cracked a week after fitting",
+    "what_happened": "She rang the office twice; we had promised a ten-year guarantee.",
+    "situation": ["threat"],
+    "threat_kind": "review",
     "escalate_to": "Sam, the owner",
     "escalate_when": "they ask for a full refund",
+    "wants": ["refund", "apology"],
+    "wants_words": "a new worktop, fitted properly",
+    "option_1": "full refund",
+    "option_2": "replace the worktop this week",
+    "option_ratings": {
+        "option_1": {"ease": 2, "cost": 4, "speed": 2},
+        "option_2": {"ease": 5, "cost": 1, "speed": 4},
+    },
     "followup_at": "2026-12-01 14:30",
 }
-SPECIFIC = {
-    "default": {"raised_before": True},
-    "quality": {"which_part": "the worktop", "photos": False},
+SPECIFIC: dict[str, dict[str, Any]] = {
+    "default": {},
+    "quality": {"photos": False},
     "delay": {
         "original_date": "finish by 14 March",
         "delay_cause": "materials",
@@ -766,6 +755,7 @@ SPECIFIC = {
     },
 }
 STORED_DATES = {"followup_at": "2026-12-01T14:30:00+00:00", "new_date": "2026-12-10T09:00:00+00:00"}
+STORED = {"wants": ["refund", "apology"], "situation": ["threat"]}
 
 
 @pytest.mark.parametrize("name", ["default", "quality", "delay", "billing"])
@@ -779,42 +769,53 @@ def test_builtin_tree_end_to_end(name: str) -> None:
 
     plan = build_plan(tree, result, NOW)
     assert plan.customer == "Ann Lee"
-    assert "angry" in plan.reflect
-    assert plan.apology and "{" not in plan.apology
+    reflect = plan.step("reflect")
+    assert (
+        reflect is not None
+        and "angry" in reflect.lines[0]
+        and "worktop cracked" in reflect.lines[0]
+    )
+    assert all("{" not in line for step in plan.steps for line in step.lines)
     assert [o.text for o in plan.options] == [
-        "replace the worktop this week",  # feasibility 5 + speed 4 - cost 1
-        "repair the crack",
+        "replace the worktop this week",  # easy 5, cost 1, speed 4
         "full refund",
     ]
-    assert plan.options[0].top and not any(o.top for o in plan.options[1:])
+    assert plan.options[0].top and not plan.options[1].top
     assert plan.top_option == "replace the worktop this week"
+    assert set(plan.situations) == {"threat", "escalate"}
     assert plan.followup == datetime(2026, 12, 1, 14, 30, tzinfo=LONDON)
     assert plan.followup.utcoffset() is not None
+
+
+REQUIRED_ONLY = {
+    "customer_name",
+    "job",
+    "feelings",
+    "cause",
+    "wants",
+    "wants_words",
+    "option_1",
+}
 
 
 @pytest.mark.parametrize("name", ["default", "quality", "delay", "billing"])
 def test_builtin_tree_with_only_required_answers_uses_defaults(name: str) -> None:
     tree = resolve(name)
-    keep = {
-        "customer_name",
-        "job",
-        "feeling",
-        "intensity",
-        "what_happened",
-        "wants",
-        "fixed_looks_like",
-        "option_1",
-        "option_1_feasible",
-        "option_1_cost",
-        "option_1_speed",
-    }
     specific = {k: v for k, v in SPECIFIC[name].items() if k not in ("new_date", "refund_amount")}
-    prefill = {**{k: COMMON[k] for k in keep}, **specific, "wants": "explanation"}
+    prefill = {
+        **{k: COMMON[k] for k in REQUIRED_ONLY},
+        **specific,
+        "wants": "explanation",
+        "option_ratings": {"option_1": "2 4 2"},
+    }
     result = Interview(tree, now=now, prefill=prefill).run(NonInteractive())
     assert result["followup_at"] == FRI_9AM  # "2 working days 9am" from Wednesday
-    assert result["more_options"] is False and "option_2" not in result
-    assert result["escalate"] is False and "escalate_to" not in result
+    assert result["situation"] is None and "escalate_to" not in result
+    assert result["option_2"] is None and result["option_ratings"] == {
+        "option_1": {"ease": 2, "cost": 4, "speed": 2}
+    }
     assert result["customer_phone"] is None
     plan = build_plan(tree, result, NOW)
     assert [o.text for o in plan.options] == ["full refund"]
+    assert plan.step("escalate") is None and plan.situations == ()
     assert plan.followup == datetime(2026, 11, 27, 9, 0, tzinfo=LONDON)

@@ -64,7 +64,7 @@ def add_case(
     customer: str,
     tree: str,
     created: str,
-    wants: str,
+    wants: str | list[str],
     *,
     job: str = "kitchen fit",
     closed: str | None = None,
@@ -710,3 +710,11 @@ def test_followup_done_that_schedules_another_check_in_also_offers_the_breather(
     text = flat(result.stdout)
     assert "Next check-in with Lee Park: Fri 20 Nov 09:00" in text
     assert "Take a breather before the next call" in text
+
+
+def test_each_outcome_a_customer_wanted_counts_on_its_own() -> None:
+    add_case("Ann Lee", "default", "2026-11-02T09:00", ["repair", "apology"])
+    add_case("Bob Ray", "default", "2026-11-03T09:00", "repair")
+    add_case("Cat Fox", "quality", "2026-11-04T09:00", ["apology", "updates"])
+    data = patterns_json("--since", "all")
+    assert data["by_outcome_wanted"] == {"apology": 2, "repair": 2, "updates": 1}

@@ -141,8 +141,8 @@ def validate_typo(tree: dict[str, Any]) -> None:
     _node(tree, "customer_name")["validate"] = {"min_lenght": 1}
 
 
-def plan_option_missing_cost(tree: dict[str, Any]) -> None:
-    del tree["plan"]["options"][0]["cost"]
+def plan_option_missing_ratings(tree: dict[str, Any]) -> None:
+    del tree["plan"]["options"][0]["ratings"]
 
 
 def labels_word_key(tree: dict[str, Any]) -> None:
@@ -162,7 +162,7 @@ def labels_word_key(tree: dict[str, Any]) -> None:
         scale_without_max,
         unknown_condition,
         validate_typo,
-        plan_option_missing_cost,
+        plan_option_missing_ratings,
         labels_word_key,
     ],
 )

@@ -178,7 +178,7 @@ SAME: list[tuple[str, Callable[[Tree], None], bool]] = [
     ("negative min_length", at("job", validate={"min_length": -1}), REFUSED),
     ("labels keyed by words", at("intensity", labels={"one": "mildly"}), REFUSED),
     ("labels keyed by points", at("intensity", labels={1: "mildly", 5: "furious"}), ACCEPTED),
-    ("plan option without cost", lambda t: t["plan"]["options"][0].pop("cost"), REFUSED),
+    ("plan option without ratings", lambda t: t["plan"]["options"][0].pop("ratings"), REFUSED),
     ("unknown plan key", in_plan(folowup="followup_at"), REFUSED),
     ("2,001 nodes", many_nodes(2000), REFUSED),
     # -- conditions -------------------------------------------------------------------------
@@ -214,6 +214,43 @@ SAME: list[tuple[str, Callable[[Tree], None], bool]] = [
         in_plan(questions=[{"if": {"answer": "job", "answered": False}, "say": "Which job?"}]),
         ACCEPTED,
     ),
+    # -- roles and ratings questions --------------------------------------------------------
+    ("role typo", at("job", role="jobb"), REFUSED),
+    ("role on a note", at("breathe", role="customer"), REFUSED),
+    (
+        "a choice flags a situation",
+        at("feeling", choices=[{"value": "x", "role": "danger"}]),
+        ACCEPTED,
+    ),
+    (
+        "a choice cannot hold a data role",
+        at("feeling", choices=[{"value": "x", "role": "job"}]),
+        REFUSED,
+    ),
+    ("replaces earlier ids", at("job", replaces=["old_job"]), ACCEPTED),
+    ("replaces a bad id", at("job", replaces=["Old Job"]), REFUSED),
+    ("ratings without scales", at("option_ratings", scales=None), REFUSED),
+    ("ratings with no scales", at("option_ratings", scales=[]), REFUSED),
+    ("a rating point of 10", at("option_ratings", max=10), REFUSED),
+    (
+        "good in the middle",
+        at("option_ratings", scales=[{"id": "a", "label": "a", "good": "mid"}]),
+        REFUSED,
+    ),
+    ("ratings with a default", at("option_ratings", default={"ease": 1}), REFUSED),
+    (
+        "ratings of rows",
+        at("option_ratings", rows=[{"id": "option_1", "label": "{option_1}"}]),
+        ACCEPTED,
+    ),
+    ("negative min_rated", at("option_ratings", validate={"min_rated": -1}), REFUSED),
+    ("rate_all as text", at("option_ratings", rate_all="no"), REFUSED),
+    (
+        "a plan option with ratings and a cost scale",
+        lambda t: t["plan"]["options"][0].update(cost="intensity"),
+        REFUSED,
+    ),
+    ("avoid with an unknown mistake", in_plan(avoid={"shouting": "x"}), REFUSED),
 ]
 
 # (name, mutation, what kind of rule): the checker refuses, the schema cannot tell.
@@ -297,9 +334,33 @@ CHECKER_ONLY: list[tuple[str, Callable[[Tree], None], str]] = [
     ("followup is not a date", in_plan(followup="job"), "graph: plan reference"),
     (
         "plan option rated by text",
-        lambda t: t["plan"]["options"][0].update(cost="job"),
+        lambda t: t["plan"]["options"][0].update(ratings="job"),
         "graph: plan reference",
     ),
+    ("role on the wrong kind", at("job", role="intensity"), "graph: a role fits its kind"),
+    ("role held twice", at("cause", role="job"), "graph: one question per role"),
+    ("replaces a node of the tree", at("job", replaces=["cause"]), "graph: replaces"),
+    (
+        "duplicate scale id",
+        at("option_ratings", scales=[{"id": "a", "label": "a"}, {"id": "a", "label": "b"}]),
+        "cross-field: unique scale ids",
+    ),
+    (
+        "rating label outside the scale",
+        at("option_ratings", labels={7: "x"}),
+        "cross-field: labels within min..max",
+    ),
+    (
+        "min_rated above max_rated",
+        at("option_ratings", validate={"min_rated": 3, "max_rated": 1}),
+        "cross-field: min <= max",
+    ),
+    (
+        "plan option row without rows",
+        lambda t: t["plan"]["options"][0].update(row="option_2"),
+        "graph: plan reference",
+    ),
+    ("unknown template filter", at("job", prompt="Which job, {customer_name:shout}?"), "template"),
     (
         "scale min written 1.0",
         at("intensity", min=1.0),

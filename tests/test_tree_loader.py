@@ -57,7 +57,7 @@ def rules(*lines: str) -> str:
 
 
 ALLOWED_TOP = "format, id, title, description, version, sections, start, nodes, plan"
-KINDS = "note, text, longtext, choice, multi, yesno, scale, date"
+KINDS = "note, text, longtext, choice, multi, yesno, scale, date, ratings"
 
 CASES: list[Any] = [
     # -- unknown keys, with did-you-mean ------------------------------------------------------
@@ -344,7 +344,8 @@ CASES: list[Any] = [
                 16,
                 13,
                 "name",
-                "template: bad placeholder {x.__class__}: use {answer_id} or {answer_id|fallback}",
+                "template: bad placeholder {x.__class__}: use {answer_id}, {answer_id:filter} "
+                "or {answer_id|fallback}",
             )
         ],
         id="template-attribute-refused",
@@ -396,7 +397,7 @@ CASES: list[Any] = [
             "    prompt: When?\n",
             rules("- if: {answer: mood, at_least: 2}", "  goto: end", "- goto: end"),
         ),
-        [(40, 13, "when", "'at_least' needs a scale question; 'mood' is choice")],
+        [(40, 13, "when", "'at_least' needs a scale or ratings question; 'mood' is choice")],
         id="at-least-on-choice",
     ),
     pytest.param(

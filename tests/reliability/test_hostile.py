@@ -34,6 +34,7 @@ import yaml
 from calmcli.domain.case import Case
 from calmcli.store import cases as store
 from casefactory import make_case
+from treeanswers import default_answers
 
 from .helpers import (
     ANSI,
@@ -51,25 +52,7 @@ from .helpers import (
 SECTION = "hostile"
 ENOSPC = Path(__file__).with_name("enospc.py")
 
-GOOD_ANSWERS = {
-    "customer_name": "Dana Whitfield",
-    "customer_phone": "07700 900123",
-    "job": "Bathroom retile, 14 Elm Road",
-    "feeling": "frustrated",
-    "intensity": 4,
-    "what_happened": "Grout cracked along the shower tray two weeks after we finished.",
-    "raised_before": "no",
-    "wants": "repair",
-    "fixed_looks_like": "Clean, sealed grout that stays put.",
-    "option_1": "Regrout the shower tray edge this week at no cost",
-    "option_1_feasible": 5,
-    "option_1_cost": 2,
-    "option_1_speed": 4,
-    "more_options": "no",
-    "escalate": "no",
-    "extra": "Reseal the basin while we're there",
-    "followup_at": "fri 10am",
-}
+GOOD_ANSWERS = default_answers()
 
 
 def alias_bomb() -> bytes:
@@ -100,15 +83,16 @@ HOSTILE_FILES: dict[str, bytes | None] = {
 
 WRONG_TYPES = (
     b"customer_name: [Dana, Whitfield]\n"
-    b"intensity: banana\n"
-    b"option_1_cost: 99\n"
-    b"feeling: {angry: yes}\n"
-    b"raised_before: maybe\n"
+    b"feelings: banana\n"
+    b"option_ratings: {option_1: {ease: 99}}\n"
+    b"situation: {angry: yes}\n"
+    b"cause: [x]\n"
     b"followup_at: [1, 2]\n"
-    b"more_options: 3.5\n"
+    b"option_2: 3.5\n"
     b"wants: 42\n"
     b"no_such_question: x\n"
     b"breathe: a note takes no answer\n"
+    b"intensity: 4\n"  # a question of version 1 of the tree
 )
 
 
@@ -190,15 +174,15 @@ def test_hostile_answers_files_via_new_no_input(calm_home: Path, tmp_path: Path)
     wrong = results[-1].err
     for key in (
         "customer_name",
-        "intensity",
-        "option_1_cost",
-        "feeling",
-        "raised_before",
+        "feelings",
+        "option_ratings",
+        "situation",
+        "cause",
         "followup_at",
-        "more_options",
         "wants",
         "no_such_question",
         "breathe",
+        "intensity",
     ):
         assert f": {key}: " in wrong, f"{key} not reported:\n{wrong}"
     assert not (calm_home / "cases").exists()
@@ -411,10 +395,10 @@ def hostile_answers(text: str) -> dict[str, object]:
         **GOOD_ANSWERS,
         "customer_name": text[:120],
         "job": text[:200],
+        "cause": text[:120],
         "what_happened": text,
-        "fixed_looks_like": text,
-        "option_1": text,
-        "extra": text,
+        "wants_words": text[:160],
+        "option_1": text[:120],
     }
 
 
@@ -700,10 +684,10 @@ def test_a_failed_new_case_leaves_no_half_case(calm_home: Path, tmp_path: Path) 
 ODD_BUT_VALID: dict[str, dict[str, object]] = {
     "answers of every wrong type": {
         "answers": {
-            "intensity": "lots",
-            "option_1_cost": [1],
+            "feelings": "lots",
+            "option_ratings": [1],
             "wants": {"a": 1},
-            "feeling": ["x"],
+            "situation": ["x"],
             "customer_name": None,
             "followup_at": "soon",
         }

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
+from treeanswers import default_answers
+
 from .helpers import LONG, calm_env, calm_exe, record, seed
 
 pexpect = pytest.importorskip("pexpect")
@@ -36,7 +38,7 @@ HINT = re.compile(r"calm: stopped; your answers are kept\. Continue with: calm n
 class Step:
     id: str
     prompt: str
-    kind: str  # text, longtext or select
+    kind: str  # text, longtext, select (a choice or tick boxes) or ratings
     keys: str
     value: Any
     shown: str = ""
@@ -47,48 +49,32 @@ STEPS = [
     Step("customer_phone", "What number will you ring?", "text", "020 7946 0018", "020 7946 0018"),
     Step("job", "Which job is it?", "text", "Boiler service", "Boiler service"),
     Step(
-        "feeling", "How does Ms Ng seem to feel?", "select", Keyboard.Down * 3, "worried", "worried"
+        "feelings",
+        "How does Ms Ng feel, and how strongly?",
+        "ratings",
+        Keyboard.Down * 3 + "2",
+        {"worried": 2},
+        "worried or anxious 2",
     ),
-    Step("intensity", "How strongly do they feel it?", "select", Keyboard.Down, 2, "2  upset"),
+    Step(
+        "cause",
+        "What has gone wrong, in a few words?",
+        "text",
+        "the boiler has stopped again",
+        "the boiler has stopped again",
+    ),
     Step(
         "what_happened",
-        "What happened, as Ms Ng tells it?",
+        "Anything else to note?",
         "longtext",
         "No hot water since Friday.",
         "No hot water since Friday.",
     ),
-    Step(
-        "when_noticed",
-        "When did it start, or when did they first notice it?",
-        "text",
-        "Last Monday",
-        "Last Monday",
-    ),
+    Step("situation", "Does any of this apply?", "select", "", None, "done"),
 ]
-AFTER_STEPS = "What was promised or agreed?"
+AFTER_STEPS = "What does Ms Ng want? Tick all they asked for."
 
-FULL_ANSWERS = {
-    "customer_name": "Dana Whitfield",
-    "customer_phone": "07700 900123",
-    "job": "Bathroom retile, 14 Elm Road",
-    "feeling": "frustrated",
-    "intensity": 4,
-    "what_happened": "Grout cracked along the shower tray.",
-    "when_noticed": None,
-    "promised": None,
-    "tried": None,
-    "raised_before": "no",
-    "wants": "repair",
-    "fixed_looks_like": "Clean, sealed grout that stays put.",
-    "option_1": "Regrout the shower tray edge this week",
-    "option_1_feasible": 5,
-    "option_1_cost": 2,
-    "option_1_speed": 4,
-    "more_options": "no",
-    "extra": None,
-    "escalate": "no",
-    "followup_at": "fri 10am",
-}
+FULL_ANSWERS = default_answers(situation=None)
 
 
 # -- driving the terminal ----------------------------------------------------------------------
@@ -133,7 +119,7 @@ def skip_breathing(term: Term) -> None:
 
 def answer(term: Term, step: Step) -> None:
     term.expect(step.prompt)
-    if step.kind == "select":
+    if step.kind in ("select", "ratings"):
         term.send(step.keys, Keyboard.Enter)
         term.expect(f"{step.prompt} {step.shown}")
     elif step.kind == "longtext":
@@ -158,8 +144,8 @@ def case_files(home: Path) -> dict[str, list[str]]:
 def signals_and_counts() -> list[Any]:
     """Which signal after how many answers: every count in the long run, a spread normally.
 
-    The next question after 3 answers is a choice and after 4 a scale (both select prompts);
-    after 1, 2, 5, 6 and 7 it is a text prompt.
+    The next question after 3 answers is the ratings grid, after 6 tick boxes and after 7 tick
+    boxes again; after 1, 2, 4 and 5 it is a text prompt.
     """
     sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
     if LONG:

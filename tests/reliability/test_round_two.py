@@ -25,6 +25,7 @@ from calmcli.domain import lifecycle
 from calmcli.store import cases as store
 from calmcli.store import index
 from casefactory import make_case, reload, reminder_file
+from treeanswers import default_answers
 
 from .helpers import calm_env, count, record, run_calm, stray_files
 
@@ -96,22 +97,7 @@ def test_02_a_case_that_would_grow_too_big_is_refused_before_it_is_written() -> 
 
 def test_02_a_huge_answer_is_refused_before_the_case_exists(tmp_path: Path) -> None:
     answers_file = tmp_path / "answers.yaml"
-    base = {
-        "customer_name": "Dana Whitfield",
-        "job": "Bathroom",
-        "feeling": "frustrated",
-        "intensity": 3,
-        "what_happened": "y" * (1100 * 1024),
-        "raised_before": False,
-        "wants": "repair",
-        "fixed_looks_like": "Sealed.",
-        "option_1": "Regrout",
-        "option_1_feasible": 4,
-        "option_1_cost": 2,
-        "option_1_speed": 4,
-        "more_options": False,
-        "escalate": False,
-    }
+    base = default_answers(what_happened="y" * (1100 * 1024))
     answers_file.write_text(yaml.safe_dump(base), encoding="utf-8")
     result = run_calm(["new", "--tree", "default", "--answers", str(answers_file), "--no-input"])
     assert result.code == 2, result.show()
@@ -187,22 +173,7 @@ def test_03_a_kill_after_a_new_case_is_saved_leaves_no_twin(tmp_path: Path) -> N
     tree = registry.resolve("default")
     now = dates.from_iso("2026-12-01T09:00")
     draft = drafts.Draft("2026-12-01-090000-ab12", "default", "default", now, now)
-    draft.answers = {
-        "customer_name": "Dana Whitfield",
-        "job": "Bathroom",
-        "feeling": "frustrated",
-        "intensity": 3,
-        "what_happened": "Cracked grout.",
-        "raised_before": False,
-        "wants": "repair",
-        "fixed_looks_like": "Sealed.",
-        "option_1": "Regrout",
-        "option_1_feasible": 4,
-        "option_1_cost": 2,
-        "option_1_speed": 4,
-        "more_options": False,
-        "escalate": False,
-    }
+    draft.answers = default_answers()
     drafts.save_draft(draft)
     assert tree.id == "default"
     code = killed_calm(tmp_path, "before-draft-removed", "new", "--resume", "--no-input")

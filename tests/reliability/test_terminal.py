@@ -21,6 +21,7 @@ import yaml
 from calmcli.domain.case import Case
 from calmcli.store import cases as store
 from casefactory import make_case
+from treeanswers import default_answers
 
 from .helpers import ANSI, Result, calm_env, calm_exe, check_clean, record, run_calm, run_many
 
@@ -28,32 +29,11 @@ SECTION = "terminal"
 PROMPT = re.compile(r"^\s*\? ", re.MULTILINE)  # how questionary draws a question
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 
-ANSWERS = {
-    "customer_name": "Dana Whitfield",
-    "customer_phone": "07700 900123",
-    "job": "Bathroom retile, 14 Elm Road",
-    "feeling": "frustrated",
-    "intensity": 4,
-    "what_happened": "Grout cracked along the shower tray two weeks after we finished.",
-    "raised_before": "no",
-    "wants": "repair",
-    "fixed_looks_like": "Clean, sealed grout that stays put.",
-    "option_1": "Regrout the shower tray edge this week at no cost",
-    "option_1_feasible": 5,
-    "option_1_cost": 2,
-    "option_1_speed": 4,
-    "more_options": "yes",
-    "option_2": "Replace the whole tray with a new one, fitted by Friday",
-    "option_2_feasible": 2,
-    "option_2_cost": 5,
-    "option_2_speed": 2,
-    "more_options_2": "no",
-    "escalate": "yes",
-    "escalate_to": "the tiler who did the job",
-    "escalate_when": "if the grout cracks again",
-    "extra": "Reseal the basin while we're there",
-    "followup_at": "fri 10am",
-}
+ANSWERS = default_answers(
+    situation=["help"],
+    escalate_to="the tiler who did the job",
+    escalate_when="the grout cracks again",
+)
 
 
 @pytest.fixture
@@ -227,7 +207,7 @@ def test_forty_columns(cases: list[Case], answers: Path, calm_home: Path) -> Non
     new, show = results[0], results[1]
     # The call plan is a panel: from its top edge to its bottom edge, every line fits.
     panel = new.out[new.out.index("╭") : new.out.index("╰")]
-    assert "Call plan: Dana Whitfield" in panel and "Options" in panel and "Follow up" in panel
+    assert "Call plan: Dana Whitfield" in panel and "Offer" in panel and "Follow up" in panel
     assert too_wide(panel) == [], too_wide(panel)
     # After it calm prints the saved paths and a hint unwrapped on purpose (soft wrap, so a
     # path can be copied whole); everything else fits in 40 columns.

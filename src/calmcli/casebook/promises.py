@@ -144,8 +144,20 @@ def retry_default(case: Case) -> datetime:
 
 
 def intensity_of(case: Case) -> int | None:
-    value = case.answers.get("intensity")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """How strongly the customer felt it, 1 to 5: from the answers through the tree's roles
+    (an `intensity` question, or the strongest of the rated feelings)."""
+    from calmcli.domain import situation
+    from calmcli.errors import CalmError
+    from calmcli.tree import registry
+
+    try:
+        level = situation.read(registry.by_name(case.tree_id), case.answers).level
+    except (CalmError, KeyError, TypeError, ValueError):
+        level = None
+    if level is None:
+        value = case.answers.get("intensity")
+        level = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return level
 
 
 def change_item(

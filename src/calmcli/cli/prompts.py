@@ -118,6 +118,7 @@ class QuestionaryPrompter:
             "confirm": self._confirm,
             "select": self._select,
             "checkbox": self._checkbox,
+            "ratings": self._ratings,
         }
         answer = ask(widgets[node.widget](q, node, hint), back=True)
         return None if answer == SKIP else answer
@@ -167,6 +168,13 @@ class QuestionaryPrompter:
             instruction=f"(Space: pick, Enter: done{', ' + hint if hint else ''})",
             style=STYLE,
         )
+
+    def _ratings(self, q: Question, node: QuestionNode, hint: str) -> questionary.Question:
+        from calmcli.cli.ratings_prompt import ratings
+        from calmcli.tree.ratings import RatingsNode
+
+        assert isinstance(node, RatingsNode)
+        return ratings(q, node, hint, STYLE)
 
     def review(self, rows: list[ReviewRow]) -> str | None:
         self.section = ""

@@ -18,6 +18,7 @@ from calmcli.errors import BadInput
 from calmcli.files import yamlsafe
 from calmcli.tree.kinds import Invalid, Node, empty
 from calmcli.tree.model import Tree
+from calmcli.tree.templates import Filled, render
 
 __all__ = [
     "AnswerProblem",
@@ -90,8 +91,7 @@ def scan_answers_file(
         where = f"{path}:{line}:{col}"
         node = tree.nodes.get(str(key))
         if node is None:
-            message = f"no such question in tree {tree.id!r}"
-            problems.append(AnswerProblem(str(key), message, where))
+            problems.append(AnswerProblem(str(key), changed(tree, str(key)), where))
             continue
         if not node.is_question:
             problems.append(AnswerProblem(str(key), "is a note, it takes no answer", where))
@@ -106,15 +106,49 @@ def scan_answers_file(
     return out, problems
 
 
+def changed(tree: Tree, key: str) -> str:
+    """Why an answers file's `key` is not a question of `tree`: a question of an earlier version
+    (replaced by another, or no longer asked), or none at all."""
+    for node in tree.nodes.values():
+        if key in getattr(node, "replaces", ()):
+            return (
+                f"asked differently since an earlier version of tree {tree.id!r}: answer "
+                f"{node.id!r} instead (see `calm tree show {tree.id}`)"
+            )
+    if tree.builtin:
+        from calmcli.tree import registry
+
+        for old in registry.earlier(tree.id):
+            if key in old.nodes:
+                return (
+                    f"a question of tree {tree.id!r} version {old.version}, no longer asked in "
+                    f"version {tree.version}: leave it out (see `calm tree show {tree.id}`)"
+                )
+    return f"no such question in tree {tree.id!r}"
+
+
 def lookup(
     tree: Tree, answers: Mapping[str, Any], now: datetime | None = None
-) -> Callable[[str], str | None]:
-    """A template lookup function over `answers`."""
+) -> Callable[[str], Filled | None]:
+    """A template lookup function over `answers`: each answer as `templates.Filled`."""
+    cache: dict[str, Filled | None] = {}
 
-    def get(name: str) -> str | None:
+    def get(name: str) -> Filled | None:
+        if name in cache:
+            return cache[name]
         node = tree.nodes.get(name)
-        if node is None or name not in answers:
-            return None
-        return node.display(answers[name], now)
+        found = cache[name] = None  # a label naming its own question reads as unanswered
+        if node is not None and name in answers and answers[name] is not None:
+            bound = node.bind(answers, lambda text: render(text, get))
+            found = bound.filled(answers[name], now)
+        cache[name] = found
+        return found
 
     return get
+
+
+def shown(tree: Tree, node: Node, answers: Mapping[str, Any], now: datetime | None) -> Node:
+    """`node` as it is asked after `answers`: a ratings question with its rows and scales
+    settled and its labels filled."""
+    get = lookup(tree, answers, now)
+    return node.bind(answers, lambda text: render(text, get))

@@ -7,15 +7,17 @@ file (rewritten whenever the case changes) and `calm export --format md`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from calmcli.clock.dates import format_when
 from calmcli.clock.now import from_iso
+from calmcli.domain import plan_v1
 from calmcli.domain.case import Case
 from calmcli.domain.lifecycle import REVIEW_LABELS
 from calmcli.domain.plan import CallPlan
+from calmcli.domain.ranking import said
 from calmcli.errors import BadInput
 from calmcli.textsafe import clean
 
@@ -37,45 +39,62 @@ def when(value: Any, now: datetime | None) -> str:
 
 
 def plan_markdown(plan: CallPlan, case_id: str, now: datetime | None = None) -> str:
-    """The plan as a Markdown page."""
+    """The plan as a Markdown page to print: the steps, the facts, every question, and room
+    for notes during the call."""
+    if plan.v1 is not None:
+        return plan_v1.markdown(replace(plan.v1, followup=plan.followup), case_id, now, md)
     due = format_when(plan.followup, now) if plan.followup else "not set"
     out = [f"# Call plan: {md(plan.customer)}", ""]
     out.append(f"- **Phone:** {md(plan.phone) or 'not recorded'}")
     out.append(f"- **Job:** {md(plan.job) or 'not recorded'}")
+    if plan.feelings:
+        out.append(f"- **Feels:** {md(plan.feelings)}")
     out.append(f"- **Case:** {case_id}")
     out.append("")
-
-    def section(title: str, body: str | Sequence[str]) -> None:
-        if not body:
-            return
-        out.append(f"## {title}")
-        out.append("")
-        if isinstance(body, str):
-            out.append(md(body))
+    for step in plan.steps:
+        out += [f"## {HEADINGS.get(step.kind, step.kind.capitalize())}", ""]
+        if step.kind == "followup":
+            out.append(f"**{due}**")
+            out.append("")
+        if step.said and step.kind != "offer":
+            out.append("> “" + " ".join(md(x) for x in step.lines) + "”")
+        elif step.kind in ("ask", "avoid", "wants", "followup"):
+            out.extend(f"- {md(x)}" for x in step.lines)
         else:
-            out.extend(f"- {md(line)}" for line in body)
+            out.append(" ".join(md(x) for x in step.lines))
+        if step.kind == "offer":
+            out[-1] = "> “" + " ".join(md(x) for x in step.lines) + "”"
+            out.append("")
+            for i, (o, words) in enumerate(zip(plan.options, said(plan.options), strict=True), 1):
+                mark = " **(your pick)**" if o.top and len(plan.options) > 1 else ""
+                out.append(f"{i}. {md(o.text)}{mark}" + (f": {md(words)}" if words else ""))
         out.append("")
-
-    section("How they feel", plan.feelings)
-    section("Say first, to show you heard", f"“{plan.reflect}”" if plan.reflect else "")
-    section("The facts", plan.facts)
-    section("What they want", plan.wants)
-    section("Apologise, and mean it", f"“{plan.apology}”" if plan.apology else "")
-    section("Questions to ask", plan.questions)
-    if plan.options:
-        out += ["## Options, best first", ""]
-        for i, o in enumerate(plan.options, 1):
-            mark = " **(top)**" if o.top else ""
-            out.append(
-                f"{i}. {md(o.text)}{mark} (feasibility {o.feasibility}, cost to you {o.cost}, "
-                f"speed {o.speed})"
-            )
-        out.append("")
-    section("Ask", [x for x in (plan.open_question, plan.ask) if x])
-    section("When to escalate", plan.escalate)
-    section("A small extra", plan.extra)
-    section("Follow up", due)
+    if plan.step("followup") is None:
+        out += ["## Follow up", "", due, ""]
+    for title, lines in (("The facts", plan.facts), ("Every question to ask", plan.questions)):
+        if lines:
+            out += [f"## {title}", "", *(f"- {md(x)}" for x in lines), ""]
+    out += ["## Notes during the call", ""]
+    out += [f"{what}: {'_' * (60 - len(what))}\n" for what in NOTES]
     return "\n".join(out).rstrip() + "\n"
+
+
+HEADINGS = {
+    "safety": "Make it safe first",
+    "own": "Own it first",
+    "heated": "While they talk",
+    "reflect": "Say back what you heard",
+    "apology": "Apologise, and mean it",
+    "wants": "What they want",
+    "ask": "Ask",
+    "offer": "Offer a choice",
+    "threat": "If they press",
+    "escalate": "Bring someone in",
+    "avoid": "Mistakes to avoid on this call",
+    "extra": "A small extra",
+    "followup": "Follow up",
+}
+NOTES = ("What they said", "What we agreed", "What I promised, and by when")
 
 
 def actions(outcome: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,8 +156,6 @@ def progress_markdown(case: Case, now: datetime | None) -> str:
 
 def crib_sheet(case: Case, plan: CallPlan | None, now: datetime | None = None) -> str:
     """The whole case as Markdown: the plan (its check-in as it now stands), then progress."""
-    from dataclasses import replace
-
     if plan is not None:
         head = plan_markdown(replace(plan, followup=case.followup_due), case.id, now)
     else:

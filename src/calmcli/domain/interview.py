@@ -124,6 +124,9 @@ class Interview:
 
     def obtain(self, node: QuestionNode, prompter: Prompter) -> Any:
         """An accepted value for `node`: prefilled, or asked until valid; BACK to go back."""
+        bound = ans.shown(self.tree, node, self.answers, self.now())
+        if isinstance(bound, QuestionNode):
+            node = bound
         error: str | None = None
         default = self.memory.get(node.id)
         if node.id in self.prefill:
@@ -238,6 +241,7 @@ class Interview:
             node = self.tree.node(node_id)
             if node.is_question:
                 section = self.tree.section(node.section)
+                node = ans.shown(self.tree, node, self.answers, self.now())
                 shown = ans.display(node, self.answers.get(node_id), self.now())
                 rows.append(
                     ReviewRow(

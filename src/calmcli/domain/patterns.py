@@ -65,6 +65,12 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
 _key = customer_key
 
 
+def outcomes(wants: str) -> list[str]:
+    """Each outcome a case's customer wanted: a multi answer is kept as "repair, apology", and
+    each one counts on its own."""
+    return list(dict.fromkeys(w.strip() for w in wants.split(",") if w.strip()))
+
+
 def compute(
     rows: Iterable[CaseSummary],
     now: datetime,
@@ -102,8 +108,8 @@ def compute(
         by_month[r.created[:7]] += 1
         if r.root_cause:
             by_cause[r.root_cause] += 1
-        if r.wants:
-            by_wish[r.wants] += 1
+        for wish in outcomes(r.wants):
+            by_wish[wish] += 1
         if r.satisfaction:
             satisfaction[r.satisfaction] += 1
         if r.closed:

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from calmcli.files import yamlsafe
+from calmcli.tree import roles
 from calmcli.tree.flow import Flow
-from calmcli.tree.kinds import NODE_TYPES, DateNode, Node
+from calmcli.tree.kinds import DateNode, Node
 from calmcli.tree.model import NOT_SITUATIONS, REQUIRED_SECTIONS, Tree
 from calmcli.tree.parts import END, Condition
 from calmcli.tree.problems import Collector, P, Problem
-from calmcli.tree.spec import PlanOption
+from calmcli.tree.ratings import RatingsNode
+from calmcli.tree.spec import NODE_TYPES, Avoid, PlanOption
 from calmcli.tree.templates import TemplateError, placeholders
 
 
@@ -65,6 +67,7 @@ class _Checker:
         self.reachability()
         self.templates()
         self.plan()
+        self.roles()
         if tree.builtin and tree.id not in NOT_SITUATIONS:
             have = {s.id for s in tree.sections}
             missing = [s for s in REQUIRED_SECTIONS if s not in have]
@@ -115,6 +118,13 @@ class _Checker:
             path = self.path(node_id)
             for i, choice in enumerate(node.choices):
                 self.target((*path, "choices", i, "next"), choice.next)
+            if isinstance(node, RatingsNode):
+                for sub, cond in node.conditions():
+
+                    def before(answer: str, here: str = node_id) -> bool:
+                        return self.flow.is_before(answer, here)
+
+                    self.condition((*path, *sub), cond, before)
             plain = isinstance(node.next, str)
             for i, rule in enumerate(node.rules):
                 rpath = (*path, "next") if plain else (*path, "next", i)
@@ -167,10 +177,14 @@ class _Checker:
             said = plan.text(key)
             if said:
                 self.template(("plan", key), said, lambda _: True)
-        for key in ("facts", "questions"):
+        for key in plan.LINES:
             for i, item in enumerate(getattr(plan, key)):
                 path: P = ("plan", key, i) if isinstance(item, str) else ("plan", key, i, "say")
                 self.template(path, item if isinstance(item, str) else item.say, lambda _: True)
+        for key in Avoid.KEYS:
+            said = getattr(plan.avoid, key)
+            if said:
+                self.template(("plan", "avoid", key), said, lambda _: True)
 
     def template(self, path: P, text: str, asked: Callable[[str], bool]) -> None:
         try:
@@ -189,15 +203,48 @@ class _Checker:
 
     def plan(self) -> None:
         plan = self.tree.plan
-        for key in ("facts", "questions"):
+        for key in plan.LINES:
             for i, line in enumerate(plan.lines(key)):
                 if line.cond is not None:
                     self.condition(("plan", key, i, "if"), line.cond, lambda _: True)
         for i, option in enumerate(plan.options):
             for field, fits in PlanOption.fits.items():
-                self.reference(("plan", "options", i, field), field, getattr(option, field), fits)
+                ref = getattr(option, field)
+                if ref is not None:
+                    self.reference(("plan", "options", i, field), field, ref, fits)
+            rated = self.tree.nodes.get(option.ratings or "")
+            if isinstance(rated, RatingsNode):
+                row = option.row or option.option
+                if rated.rows is None:
+                    if option.row is not None:
+                        message = f"{option.ratings!r} has no rows, so 'row' cannot name one"
+                        self.problem(("plan", "options", i, "row"), message)
+                elif row not in {r.id for r in rated.rows}:
+                    message = f"{option.ratings!r} has no row {row!r} (name it with 'row')"
+                    self.problem(("plan", "options", i), message)
         if plan.followup is not None:
             self.reference(("plan", "followup"), "followup", plan.followup, (DateNode,))
+
+    def roles(self) -> None:
+        """A role fits the node's kind and is held by one node; `replaces` names no node here."""
+        holder: dict[str, str] = {}
+        for node_id, node in self.tree.nodes.items():
+            path = self.path(node_id)
+            role = node.role_name
+            if role is not None:
+                if node.kind not in roles.FITS[role]:
+                    kinds = " or ".join(roles.FITS[role])
+                    message = f"role {role!r} needs a {kinds} question; {node_id!r} is {node.kind}"
+                    self.problem((*path, "role"), message)
+                elif role in holder:
+                    self.problem(
+                        (*path, "role"), f"role {role!r} is already held by {holder[role]!r}"
+                    )
+                holder.setdefault(role, node_id)
+            for old in getattr(node, "replaces", ()):
+                if old in self.tree.nodes:
+                    message = f"replaces {old!r}, but this tree still has a node with that id"
+                    self.problem((*path, "replaces"), message)
 
     def reference(self, path: P, field: str, ref: str, fits: tuple[type[Node], ...]) -> None:
         if not ref:

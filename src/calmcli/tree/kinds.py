@@ -5,7 +5,7 @@ compares `kind` strings.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -20,6 +20,7 @@ from calmcli.tree.parts import (
     MultiChoiceList,
     Next,
     NodeId,
+    RoleName,
     Rule,
     Spec,
     Sub,
@@ -33,6 +34,7 @@ from calmcli.tree.parts import (
     rules_of,
 )
 from calmcli.tree.rules import DateRules, MultiRules, Rules, ScaleRules, TextRules
+from calmcli.tree.templates import Filled
 
 
 class Invalid(ValueError):
@@ -68,7 +70,7 @@ class Node(Spec, tag_field="kind", frozen=True, kw_only=True):
 
     @classmethod
     def siblings(cls) -> tuple[type[Spec], ...]:
-        return NODE_TYPES
+        return every_kind()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -108,9 +110,34 @@ class Node(Spec, tag_field="kind", frozen=True, kw_only=True):
         """An answer as a person reads it."""
         return "" if value is None else str(value)
 
+    def filled(self, value: Any, now: datetime | None = None) -> Filled:
+        """An answer as templates see it (see `templates.Filled`)."""
+        return Filled(self.display(value, now))
+
+    def bind(self, answers: Mapping[str, Any], fill: Callable[[str], str]) -> "Node":
+        """This node as it is asked after `answers`: itself, except for a ratings question."""
+        return self
+
+    @property
+    def role_name(self) -> str | None:
+        """The node's declared role (`role:`), if any."""
+        return None
+
+
+def every_kind() -> tuple[type[Node], ...]:
+    """Every kind of node, the ratings kind included (found as subclasses with a tag)."""
+    found: list[type[Node]] = []
+    todo: list[type[Node]] = [Node]
+    while todo:
+        cls = todo.pop(0)
+        if cls.__struct_config__.tag is not None:
+            found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return tuple(found)
+
 
 def empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
 
 
 class NoteNode(Node, tag="note", frozen=True, kw_only=True):
@@ -130,8 +157,20 @@ class QuestionNode(Node, frozen=True, kw_only=True):
         bool,
         doc("true (the default) or false: an optional question can be skipped with no answer."),
     ] = True
+    role: Annotated[
+        RoleName | None,
+        doc("What the answer means to calm, whatever the node's id: see docs/trees.md, Roles."),
+    ] = None
+    replaces: Annotated[
+        list[NodeId],
+        doc("Ids of questions in earlier versions of this tree that this one replaces."),
+    ] = []
     default: Any = None
     validate: Rules = field(default_factory=Rules)
+
+    @property
+    def role_name(self) -> str | None:
+        return self.role
 
     def accept(self, raw: Any, now: datetime) -> Any:
         if empty(raw):
@@ -162,7 +201,7 @@ class QuestionNode(Node, frozen=True, kw_only=True):
         return [(c.shown, c.value) for c in self.choices]
 
 
-def _default_words(kind: str) -> Words:
+def default_words(kind: str) -> Words:
     return Words(wrong=f"default {{found}} does not fit a {kind} question")
 
 
@@ -174,7 +213,7 @@ class TextNode(QuestionNode, tag="text", frozen=True, kw_only=True):
     default: Annotated[
         Template | None,
         doc("Offered when the user presses Enter; a template."),
-        _default_words("text"),
+        default_words("text"),
     ] = None
     validate: Annotated[TextRules, doc("Rules the answer must meet.")] = field(
         default_factory=TextRules
@@ -206,7 +245,7 @@ class LongTextNode(TextNode, tag="longtext", frozen=True, kw_only=True):
     default: Annotated[
         Template | None,
         doc("Offered when the user presses Enter; a template."),
-        _default_words("longtext"),
+        default_words("longtext"),
     ] = None
 
     def _tidy(self, text: str) -> str:
@@ -251,7 +290,7 @@ class ChoiceNode(Picking, tag="choice", frozen=True, kw_only=True):
     default: Annotated[
         Value | None,
         doc("The value offered when the user presses Enter."),
-        _default_words("choice"),
+        default_words("choice"),
     ] = None
     validate: Annotated[Rules, doc("Rules the answer must meet.")] = field(default_factory=Rules)
 
@@ -270,6 +309,10 @@ class ChoiceNode(Picking, tag="choice", frozen=True, kw_only=True):
 
     def display(self, value: Any, now: datetime | None = None) -> str:
         return "" if value is None else self.label(value)
+
+    def filled(self, value: Any, now: datetime | None = None) -> Filled:
+        shown = self.display(value, now)
+        return Filled(shown, (shown,) if shown else ())
 
 
 class MultiNode(Picking, tag="multi", frozen=True, kw_only=True):
@@ -311,6 +354,11 @@ class MultiNode(Picking, tag="multi", frozen=True, kw_only=True):
     def display(self, value: Any, now: datetime | None = None) -> str:
         return "" if value is None else ", ".join(self.label(v) for v in value)
 
+    def filled(self, value: Any, now: datetime | None = None) -> Filled:
+        picked = value if isinstance(value, list) else [] if value is None else [value]
+        items = tuple(self.label(v) for v in picked)
+        return Filled(", ".join(items), items)
+
 
 class YesNoNode(QuestionNode, tag="yesno", frozen=True, kw_only=True):
     """Yes or no; stored as true or false."""
@@ -320,7 +368,7 @@ class YesNoNode(QuestionNode, tag="yesno", frozen=True, kw_only=True):
     default: Annotated[
         bool | None,
         doc("true or false, offered when the user presses Enter."),
-        _default_words("yesno"),
+        default_words("yesno"),
     ] = None
     validate: Annotated[Rules, doc("Rules the answer must meet.")] = field(default_factory=Rules)
 
@@ -358,7 +406,7 @@ class ScaleNode(QuestionNode, tag="scale", frozen=True, kw_only=True):
         ),
     ] = {}
     default: Annotated[
-        int | None, doc("The point offered when the user presses Enter."), _default_words("scale")
+        int | None, doc("The point offered when the user presses Enter."), default_words("scale")
     ] = None
     validate: Annotated[ScaleRules, doc("Rules the answer must meet.")] = field(
         default_factory=ScaleRules
@@ -429,7 +477,7 @@ class DateNode(QuestionNode, tag="date", frozen=True, kw_only=True):
     default: Annotated[
         Template | None,
         doc("A date expression such as `2 working days 9am`, evaluated when asked; a template."),
-        _default_words("date"),
+        default_words("date"),
     ] = None
     validate: Annotated[DateRules, doc("Rules the answer must meet.")] = field(
         default_factory=DateRules
@@ -495,6 +543,16 @@ class DateNode(QuestionNode, tag="date", frozen=True, kw_only=True):
         except BadInput:
             return str(value)
 
+    def filled(self, value: Any, now: datetime | None = None) -> Filled:
+        from calmcli.clock import dates
+        from calmcli.errors import BadInput
+
+        try:
+            when = dates.from_iso(str(value)) if value is not None else None
+        except BadInput:
+            when = None
+        return Filled(self.display(value, now), (), when)
+
 
 NODE_TYPES: tuple[type[Node], ...] = (
     NoteNode,
@@ -506,6 +564,7 @@ NODE_TYPES: tuple[type[Node], ...] = (
     ScaleNode,
     DateNode,
 )
+"""The kinds defined here; `spec.NODE_TYPES` adds the ratings kind (`calmcli.tree.ratings`)."""
 for _kind in NODE_TYPES:
     _kind.kind = str(_kind.__struct_config__.tag)
 KINDS = tuple(k.kind for k in NODE_TYPES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from calmcli.tree import roles
 from calmcli.tree.kinds import Node
 from calmcli.tree.parts import END
 from calmcli.tree.spec import Plan, Section, TreeFile
@@ -34,7 +35,9 @@ class Tree:
     has problems, where a node without a usable id is left out and a repeated id keeps its first
     node."""
 
-    __slots__ = ("builtin", "file", "nodes", "source", "start", "_index", "_order", "_sections")
+    __slots__ = (
+        "builtin", "file", "nodes", "source", "start", "_index", "_order", "_roles", "_sections",
+    )  # fmt: skip
 
     def __init__(self, file: TreeFile, *, source: str = "", builtin: bool = False) -> None:
         nodes: dict[str, Node] = {}
@@ -49,6 +52,28 @@ class Tree:
         self._order = list(nodes)
         self._index = {node_id: i for i, node_id in enumerate(self._order)}
         self._sections = {s.id: s for s in reversed(file.sections)}
+        self._roles = self._find_roles()
+
+    def _find_roles(self) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        for node in self.nodes.values():
+            role = node.role_name
+            if role is not None and role not in found:
+                found[role] = node
+        for node_id, role in roles.IMPLICIT.items():
+            held = self.nodes.get(node_id)
+            if (
+                role not in found
+                and held is not None
+                and held.role_name is None
+                and held.kind in roles.FITS[role]
+            ):
+                found[role] = held
+        return found
+
+    def role(self, name: str) -> Node | None:
+        """The node holding a role: declared with `role:`, or an old reserved id (see roles)."""
+        return self._roles.get(name)
 
     @property
     def id(self) -> str:

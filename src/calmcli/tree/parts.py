@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar
 import msgspec
 from msgspec import UNSET, Meta, UnsetType, field
 
+from calmcli.tree import roles
+
 MAX_NODES = 2000
 MAX_ID_LENGTH = 64
 MAX_PATTERN_LENGTH = 500
@@ -89,6 +91,10 @@ Template = str
 """Text that may name earlier answers, {id} or {id|words if skipped}; checked by `check`."""
 Value = str | int | bool
 """What a choice stores: text, a whole number, or true/false."""
+RoleName = Annotated[roles.Role, Words(invalid=lambda v: roles.unknown(v, list(roles.FITS)))]
+SituationName = Annotated[
+    roles.Situation, Words(invalid=lambda v: roles.unknown(v, roles.SITUATIONS))
+]
 
 
 class SpecError(ValueError):
@@ -234,7 +240,9 @@ class Condition(Spec, frozen=True, kw_only=True):
                 all(results) if op == "all" else any(results) if op == "any" else not any(results)
             )
         value = answers.get(self.answer or "")
-        answered = value not in (None, "", [])
+        answered = value not in (None, "", [], {})
+        if isinstance(value, dict):  # ratings: tested by the highest rating given
+            value = highest(value)
         if op == "answered":
             return answered is bool(self.arg)
         if not answered:
@@ -249,6 +257,15 @@ class Condition(Spec, frozen=True, kw_only=True):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
         return bool(value >= arg) if op == "at_least" else bool(value <= arg)
+
+
+def highest(ratings: Mapping[str, Any]) -> int | None:
+    """The highest rating in a ratings answer (a mapping, or a mapping of mappings)."""
+    found = [v for v in ratings.values() if isinstance(v, int) and not isinstance(v, bool)]
+    for inner in ratings.values():
+        if isinstance(inner, Mapping):
+            found += [v for v in inner.values() if isinstance(v, int) and not isinstance(v, bool)]
+    return max(found) if found else None
 
 
 class Rule(Spec, frozen=True, kw_only=True):
@@ -312,6 +329,10 @@ class MultiChoice(Spec, frozen=True, kw_only=True):
 
     value: Annotated[Value, doc("What is stored as the answer. Unique within the node.")]
     label: Annotated[str | None, doc("What the user sees. Default: the value.")] = None
+    role: Annotated[
+        SituationName | None,
+        doc("Picking this choice means this situation (danger, ignored, repeat, ...)."),
+    ] = None
 
     @classmethod
     def siblings(cls) -> tuple[type[Spec], ...]:
@@ -358,7 +379,7 @@ def normal_choices(items: list[Any]) -> tuple[Choice, ...]:
                 item if item.label is not None else msgspec.structs.replace(item, label=item.shown)
             )
         elif isinstance(item, MultiChoice):
-            out.append(Choice(value=item.value, label=item.shown))
+            out.append(Choice(value=item.value, label=item.shown, role=item.role))
         else:
             out.append(Choice(value=item, label=str(item)))
     return tuple(out)

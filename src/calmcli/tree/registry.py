@@ -127,6 +127,23 @@ def by_name(name: str) -> Tree:
     raise BadInput(f"no tree named {name[:60]!r} (see `calm tree list`)")
 
 
+def earlier(name: str) -> list[Tree]:
+    """Earlier versions of a built-in tree, newest first, as shipped in trees/earlier/
+    (`default-1.yaml` is version 1 of `default`): old cases and old answers files are read
+    with the tree they were made for."""
+    folder = builtin_dir() / "earlier"
+    found = []
+    for path in folder.glob(f"{name}-*.yaml"):
+        tree = load_path(path, builtin=True)
+        if tree.id == name:
+            found.append(tree)
+    return sorted(
+        found,
+        key=lambda t: (t.version if isinstance(t.version, int) else 0, str(t.version)),
+        reverse=True,
+    )
+
+
 def names() -> list[str]:
     """Every tree name, built-in and yours, from file names alone (for shell completion)."""
     return sorted({*_builtin_files(), *_user_files()})

@@ -29,7 +29,7 @@ class Rules(Spec, frozen=True, kw_only=True):
 
     @classmethod
     def siblings(cls) -> tuple[type[Spec], ...]:
-        return (TextRules, MultiRules, ScaleRules, DateRules)
+        return (TextRules, MultiRules, ScaleRules, DateRules, RatingsRules)
 
     def _order(self, low: str, high: str) -> Found:
         lo, hi = getattr(self, low), getattr(self, high)
@@ -98,6 +98,24 @@ class ScaleRules(Rules, frozen=True, kw_only=True):
             return f"at least {self.min}"
         if self.max is not None and number > self.max:
             return f"at most {self.max}"
+        return None
+
+
+class RatingsRules(Rules, frozen=True, kw_only=True):
+    """Rules for ratings answers: how many ratings must (or may) be given."""
+
+    min_rated: Annotated[Count | None, doc("The fewest ratings given.")] = None
+    max_rated: Annotated[Count | None, doc("The most ratings given.")] = None
+    message: Annotated[str | None, _MESSAGE] = None
+
+    def problems(self) -> Found:
+        return self._order("min_rated", "max_rated")
+
+    def failed(self, count: int) -> str | None:
+        if self.min_rated is not None and count < self.min_rated:
+            return f"rate at least {self.min_rated}"
+        if self.max_rated is not None and count > self.max_rated:
+            return f"rate at most {self.max_rated}"
         return None
 
 

@@ -27,7 +27,8 @@ HEAD = {
 }
 KIND = (
     "note (no answer), text (one line), longtext (several lines), choice (one of `choices`), "
-    "multi (any number of `choices`), yesno, scale (whole number from `min` to `max`), date."
+    "multi (any number of `choices`), yesno, scale (whole number from `min` to `max`), date, "
+    "ratings (several scales in one prompt)."
 )
 
 
@@ -46,8 +47,7 @@ def _spec_types() -> list[type]:
 def generate() -> dict[str, Any]:
     import msgspec.json
 
-    from calmcli.tree.kinds import NODE_TYPES
-    from calmcli.tree.spec import TreeFile
+    from calmcli.tree.spec import NODE_TYPES, TreeFile
 
     defs: dict[str, Any] = msgspec.json.schema(TreeFile)["$defs"]
     for cls in _spec_types():

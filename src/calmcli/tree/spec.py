@@ -22,6 +22,7 @@ from calmcli.tree.kinds import (
 from calmcli.tree.parts import (
     MAX_NODES,
     Condition,
+    Found,
     Line,
     NodeId,
     NodeRef,
@@ -31,10 +32,31 @@ from calmcli.tree.parts import (
     Words,
     doc,
 )
+from calmcli.tree.ratings import RatingsNode
 
 AnyNode = (
-    NoteNode | TextNode | LongTextNode | ChoiceNode | MultiNode | YesNoNode | ScaleNode | DateNode
+    NoteNode
+    | TextNode
+    | LongTextNode
+    | ChoiceNode
+    | MultiNode
+    | YesNoNode
+    | ScaleNode
+    | DateNode
+    | RatingsNode
 )
+NODE_TYPES: tuple[type[Node], ...] = (
+    NoteNode,
+    TextNode,
+    LongTextNode,
+    ChoiceNode,
+    MultiNode,
+    YesNoNode,
+    ScaleNode,
+    DateNode,
+    RatingsNode,
+)
+KINDS = tuple(k.kind for k in NODE_TYPES)
 
 
 class Section(Spec, frozen=True, kw_only=True):
@@ -75,12 +97,24 @@ PlanLines = Annotated[
 
 
 class PlanOption(Spec, frozen=True, kw_only=True):
-    """An option to rank, with the ids of its text and of its three ratings."""
+    """An option to rank: the id of its text, and where its ratings are: a ratings question
+    (`ratings`, its row for this option), or three scale questions (feasibility, cost, speed)."""
 
     noun: ClassVar[str] = "a plan option"
-    wrong: ClassVar[str] = "an option is {{option, feasibility, cost, speed}}"
+    wrong: ClassVar[str] = (
+        "an option is {{option, ratings}} or {{option, feasibility, cost, speed}}"
+    )
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {"required": ["option", "ratings"], "not": {"anyOf": [{"required": [k]} for k in
+                ("feasibility", "cost", "speed")]}},
+            {"required": ["option", "feasibility", "cost", "speed"],
+             "not": {"anyOf": [{"required": ["ratings"]}, {"required": ["row"]}]}},
+        ]
+    }  # fmt: skip
     fits: ClassVar[dict[str, tuple[type[Node], ...]]] = {
         "option": (TextNode, LongTextNode, ChoiceNode),
+        "ratings": (RatingsNode,),
         "feasibility": (ScaleNode,),
         "cost": (ScaleNode,),
         "speed": (ScaleNode,),
@@ -88,13 +122,63 @@ class PlanOption(Spec, frozen=True, kw_only=True):
     """Which kinds of node each field may name."""
 
     option: Annotated[NodeId, doc("The id of the text, longtext or choice node with the option.")]
+    ratings: Annotated[
+        NodeId | None,
+        doc("The id of the ratings question that rates it; its scales say which end is good."),
+    ] = None
+    row: Annotated[
+        NodeId | None, doc("The row of `ratings` for this option. Default: the option's id.")
+    ] = None
     feasibility: Annotated[
-        NodeId, doc("The id of the scale node rating feasibility (higher = easier to do).")
-    ]
-    cost: Annotated[NodeId, doc("The id of the scale node rating cost (higher = costs you more).")]
+        NodeId | None, doc("The id of the scale node rating feasibility (higher = easier to do).")
+    ] = None
+    cost: Annotated[
+        NodeId | None, doc("The id of the scale node rating cost (higher = costs you more).")
+    ] = None
     speed: Annotated[
-        NodeId, doc("The id of the scale node rating speed (higher = faster for the customer).")
-    ]
+        NodeId | None, doc("The id of the scale node rating speed (higher = faster for them).")
+    ] = None
+
+    @property
+    def scales(self) -> tuple[str, str, str] | None:
+        """(feasibility, cost, speed) when rated on three scale questions."""
+        if self.feasibility and self.cost and self.speed:
+            return (self.feasibility, self.cost, self.speed)
+        return None
+
+    def problems(self) -> Found:
+        three = [self.feasibility, self.cost, self.speed]
+        if self.ratings is not None:
+            if any(x is not None for x in three):
+                message = "give 'ratings', or 'feasibility', 'cost' and 'speed', not both"
+                return [((), message, False)]
+            return []
+        if self.row is not None:
+            return [(("row",), "'row' goes with 'ratings'", False)]
+        if any(x is None for x in three):
+            message = "an option needs 'ratings', or all of 'feasibility', 'cost' and 'speed'"
+            return [((), message, False)]
+        return []
+
+
+class Avoid(Spec, frozen=True, kw_only=True):
+    """Words for the mistakes the plan may warn against; calm picks the few that matter most for
+    the call's situation and intensity."""
+
+    noun: ClassVar[str] = "'avoid'"
+    wrong: ClassVar[str] = "'avoid' must be a mapping of mistakes to words"
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "interrupting", "assuming", "dismissing", "defensive", "blaming", "overpromising",
+        "forgetting",
+    )  # fmt: skip
+
+    interrupting: Annotated[Template | None, doc("Interrupting them.")] = None
+    assuming: Annotated[Template | None, doc("Assuming you know what they mean or want.")] = None
+    dismissing: Annotated[Template | None, doc("Brushing the problem off.")] = None
+    defensive: Annotated[Template | None, doc("Getting defensive, explaining too soon.")] = None
+    blaming: Annotated[Template | None, doc("Blaming them, a supplier or the crew.")] = None
+    overpromising: Annotated[Template | None, doc("Promising what you can't keep.")] = None
+    forgetting: Annotated[Template | None, doc("Forgetting the follow-up.")] = None
 
 
 class Plan(Spec, frozen=True, kw_only=True):
@@ -117,15 +201,33 @@ class Plan(Spec, frozen=True, kw_only=True):
     ] = []
     options: Annotated[
         list[PlanOption],
-        doc("The options to rank, each with three ratings; ranked by feasibility + speed - cost."),
+        doc("The options to rank, each with its ratings; the best is marked as your pick."),
     ] = []
     open_question: Annotated[Template | None, doc("An open question to ask the customer.")] = None
-    ask: Annotated[Template | None, doc("The proposal to put to the customer.")] = None
-    escalate: Annotated[Template | None, doc("When and to whom to hand over.")] = None
+    ask: Annotated[Template | None, doc("The proposal, when there is one option.")] = None
+    choose: Annotated[
+        Template | None, doc("The question that offers two or more options as a choice.")
+    ] = None
+    escalate: Annotated[Template | None, doc("Who to bring in, and when.")] = None
     extra: Annotated[Template | None, doc("Anything else to add.")] = None
     followup: Annotated[NodeId | None, doc("The id of the date node that sets the check-in.")] = (
         None
     )
+    safety: Annotated[PlanLines, doc("Said and done first when something is unsafe now.")] = []
+    ignored: Annotated[PlanLines, doc("Owned first when nobody got back to them.")] = []
+    repeat: Annotated[PlanLines, doc("Owned first when it came back after a fix.")] = []
+    heated: Annotated[PlanLines, doc("Reminders for the call when feelings run high (4-5).")] = []
+    brief_apology: Annotated[
+        Template | None, doc("The apology for a mild call (intensity 1-2), instead of `apology`.")
+    ] = None
+    deadline: Annotated[Template | None, doc("The date that matters to them, named.")] = None
+    threat: Annotated[
+        PlanLines, doc("A calm boundary when they mention a review, a solicitor or the like.")
+    ] = []
+    avoid: Annotated[Avoid, doc("Words for the mistakes to avoid; calm picks a few.")] = field(
+        default_factory=Avoid
+    )
+    at_followup: Annotated[PlanLines, doc("What to ask and say at the check-in.")] = []
 
     TEXTS: ClassVar[tuple[str, ...]] = (
         "customer",
@@ -139,7 +241,13 @@ class Plan(Spec, frozen=True, kw_only=True):
         "ask",
         "escalate",
         "extra",
+        "choose",
+        "brief_apology",
+        "deadline",
     )
+    LINES: ClassVar[tuple[str, ...]] = (
+        "facts", "questions", "safety", "ignored", "repeat", "heated", "threat", "at_followup",
+    )  # fmt: skip
 
     def text(self, key: str) -> str | None:
         """One of the plan's single texts (`TEXTS`), as written in the tree."""
@@ -147,7 +255,7 @@ class Plan(Spec, frozen=True, kw_only=True):
         return value
 
     def lines(self, key: str) -> tuple[Say, ...]:
-        """The `facts` or `questions` lines, a plain line as a Say without a condition."""
+        """One of the `LINES` lists, a plain line as a Say without a condition."""
         items: list[str | Say] = getattr(self, key)
         return tuple(item if isinstance(item, Say) else Say(say=item) for item in items)
 

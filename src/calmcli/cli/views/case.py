@@ -110,7 +110,7 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
         from dataclasses import replace
 
         plan = replace(plan, followup=case.followup_due)  # the current check-in, not the first
-        parts.append(call_plan(plan, case.id, now))
+        parts.append(call_plan(plan, case.id, now, full=True))
     else:
         parts.append(lit(f"Case {case.id}: {case.customer} ({case.job})", "bold"))
     status = Text(f"Status: {case.status}", style="bold")

@@ -45,6 +45,8 @@ def _node_label(node: Node) -> Text:
     label.append(f"  [{node.kind}]", style="cyan")
     if isinstance(node, QuestionNode) and not node.required:
         label.append(" optional", style="dim")
+    if node.role_name:
+        label.append(f" role: {node.role_name}", style="green")
     label.append("  ")
     prompt = one_line(node.prompt)
     label.append(prompt if len(prompt) <= 70 else prompt[:69] + "…")
@@ -68,6 +70,8 @@ def tree_flow(tree: Tree) -> RichTree:
             line = f"• {choice.shown}" + (
                 f" = {choice.value}" if str(choice.value) != choice.shown else ""
             )
+            if choice.role:
+                line += f"  (role: {choice.role})"
             if choice.next:
                 line += f"  → {_target(choice.next)}"
             branch.add(lit(line, "dim" if not choice.next else ""))
