@@ -28,22 +28,27 @@ PREPARE_NOTES = ["aim", "breathe", "not_personal", "silent_many", "sticky_note"]
 # -- answering one prompt ----------------------------------------------------------------------
 
 
-def skip_breathing(term: Term) -> None:
-    term.expect("Give yourself a minute before you ring back.")
-    term.expect("Take a short breathing pause first?")
-    term.send(Keyboard.Down, Keyboard.Enter)
-    term.expect("Take a short breathing pause first? Skip, I'm ready")
+def skip_breathing(term: Term) -> str:
+    """The preparation screen: its notes, then one key to start (b would breathe first).
+    Returns the screen's text."""
+    shown = term.expect("Before you ring")
+    shown += term.expect("Enter: start")
+    shown += term.expect("b: breathe first (2 slow breaths, 32 s)")
+    term.send(Keyboard.Enter)
+    return shown
 
 
 def text(term: Term, prompt: str, answer: str, *, clear: bool = False) -> None:
     """A one-line text (or date) prompt; `clear` first deletes the default shown in it."""
     term.expect(prompt)
+    term.expect("Enter: done")  # the toolbar: the prompt is drawn and reading keys
     term.send(Keyboard.CtrlU if clear else "", answer, Keyboard.Enter)
 
 
 def longtext(term: Term, prompt: str, *lines: str) -> None:
     """A multi-line text: Enter starts a new line, Esc then Enter finishes (no lines: skip)."""
     term.expect(prompt)
+    term.expect("Esc then Enter: done")
     term.send(Keyboard.Enter.join(lines), Keyboard.EscEnter)
 
 
@@ -53,6 +58,7 @@ def select(term: Term, prompt: str, downs: int, shown: str) -> None:
     The answered prompt is redrawn as "? <prompt> <choice>", which proves the right row was picked.
     """
     term.expect(prompt)
+    term.expect("or arrows and Enter)")
     term.send(Keyboard.Down * downs, Keyboard.Enter)
     term.expect(f"{prompt} {shown}")
 
@@ -60,31 +66,61 @@ def select(term: Term, prompt: str, downs: int, shown: str) -> None:
 def yesno(term: Term, prompt: str, key: str, shown: str) -> None:
     """A yes/no question: "y" or "n" answers at once, Enter takes the default."""
     term.expect(prompt)
+    term.expect("/")  # (Y/n) or (y/N): the prompt is drawn
     term.send(key)
-    term.expect(f"(y/n, Ctrl-B: back) {shown}")  # the answered prompt, redrawn
+    term.expect(f"? {shown}")  # the answered prompt, redrawn: "...? Yes"
 
 
-def review_pick(term: Term, prompt_start: str) -> str:
-    """At the review, choose the "Change: <prompt> (<answer>)" row whose prompt starts so.
-
-    Returns the review as drawn: the table of answers, then the rows to choose from.
-    """
-    table = term.expect("All correct?")
-    drawn = term.expect(f"Change: {prompt_start}")
-    # "Looks right" is row 0 and the rows are drawn top to bottom, so the target's row number is
-    # how many "Change:" rows have been drawn up to and including it.
-    row = drawn.count("Change: ")
-    term.send(Keyboard.Down * row, Keyboard.Enter)
-    return table + drawn + term.expect(f"All correct? Change: {prompt_start}")
+LAST_ROW = "When will you check in"
+"""The default tree's last question: once its row is on the screen, the review is drawn."""
 
 
-def confirm_review(term: Term) -> str:
-    """Pick "Looks right" (the first row) and return the review as it was drawn."""
-    drawn = term.expect("All correct?")
-    drawn += term.expect("Looks right: make the call plan")
-    term.send(Keyboard.Enter)
-    # The rest of the rows were drawn before the answer was.
-    return drawn + term.expect("All correct? Looks right: make the call plan")
+def review_rows(term: Term) -> list[str]:
+    """The review list as it is on the screen, "Looks right" first; the pointer's row starts
+    with "»"."""
+    term.expect("Check your answers")
+    term.expect("(Enter on an answer changes it)")
+
+    def drawn(rows: list[str]) -> bool:
+        starts = [i for i, r in enumerate(rows) if r.startswith("? Check your answers")]
+        listed = rows[starts[-1] :] if starts else []
+        return any("»" in r for r in listed) and any(LAST_ROW in r for r in listed)
+
+    rows = term.wait_screen(drawn)
+    start = max(i for i, r in enumerate(rows) if r.startswith("? Check your answers"))
+    return [r for r in rows[start + 1 :] if r.strip()]
+
+
+def move_to(term: Term, rows: list[str], starts: str) -> None:
+    """Move the pointer to the row whose text starts so, and press Enter."""
+    texts = [r.lstrip(" »").lstrip() for r in rows]
+    target = next(i for i, t in enumerate(texts) if t.startswith(starts))
+    pointer = next(i for i, r in enumerate(rows) if r.lstrip().startswith("»"))
+    step = Keyboard.Down if target > pointer else Keyboard.Up
+    term.send(step * abs(target - pointer), Keyboard.Enter)
+
+
+def answer_in(rows: list[str], prompt_start: str) -> str:
+    """The answer shown on the review row of a question."""
+    row = next(r for r in rows if r.lstrip(" »").lstrip().startswith(prompt_start))
+    return row.lstrip(" »").lstrip().split("  ")[-1].strip()
+
+
+def review_pick(term: Term, prompt_start: str) -> list[str]:
+    """At the review, choose the row of the question whose prompt starts so (it is asked
+    again); returns the review's rows as they were on the screen."""
+    rows = review_rows(term)
+    move_to(term, rows, prompt_start)
+    term.expect(f"? Check your answers {prompt_start}")
+    return rows
+
+
+def confirm_review(term: Term) -> list[str]:
+    """Pick "Looks right" and return the review's rows as they were on the screen."""
+    rows = review_rows(term)
+    move_to(term, rows, "Looks right")
+    term.expect("Check your answers Looks right: make the call plan")
+    return rows
 
 
 # -- what calm wrote -------------------------------------------------------------------------
@@ -127,9 +163,9 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     followup = at(today + timedelta(days=3), 10)
     term = spawn_calm("new", "--tree", "default")
 
-    skip_breathing(term)
+    preparation = skip_breathing(term)
     for note in ("They're upset about what happened", "Put a sticky note by the phone"):
-        term.expect(note)
+        assert note in preparation
     term.expect("Who it is")
     text(term, "What's the customer's name?", "Mrs Jones")
     text(term, "What number will you ring?", "07700 900123")
@@ -170,8 +206,9 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     term.expect("The check-in is where trust comes back.")
     text(term, "When will you check in with Mrs Jones?", "+3d 10am", clear=True)
     review = confirm_review(term)
-    assert "Change: How does Mrs Jones seem to feel? (let down)" in review
-    assert "Change: Add a third option? (no)" in review
+    assert answer_in(review, "How does Mrs Jones seem to feel?") == "let down"
+    assert answer_in(review, "Add a third option?") == "no"
+    assert answer_in(review, "When will you check in") == shown_when(followup)
 
     assert term.wait_exit() == 0, term.rest()
     plan = term.rest()
@@ -274,17 +311,19 @@ def test_back_key_and_changing_answers_in_review(spawn_calm: Any, calm_home: Pat
 
     # Review: change what they want from "something else" to "a refund"; the follow-up question
     # on the "something else" branch is no longer asked, and everything after is kept.
-    review_pick(term, "What does Mr Patel want most? (something else)")
+    review = review_pick(term, "What does Mr Patel want most?")
+    assert answer_in(review, "What does Mr Patel want most?") == "something else"
     term.expect("What does Mr Patel want most?")
-    term.expect("» something else")
+    term.expect("» 7) something else")
     term.send(Keyboard.Up * 3, Keyboard.Enter)
     term.expect("What does Mr Patel want most? a refund")
 
     # Review again: escalation from no to yes asks the two questions on that branch.
     review = review_pick(term, "Might this need someone else")
-    assert "Change: What does Mr Patel want most? (a refund)" in review
-    assert "What else would they like?" not in review
-    assert "A dry loft and an apology." in review  # kept from before the change
+    assert answer_in(review, "What does Mr Patel want most?") == "a refund"
+    assert [r for r in review if "»" in r] == [r for r in review if "want most?" in r]  # stayed
+    assert not [r for r in review if "What else would they like?" in r]
+    assert answer_in(review, "In Mr Patel's own words") == "A dry loft and an apology."  # kept
     term.expect("Might this need someone else, such as the owner or a supplier?")
     term.send("y")
     term.expect("Who would you bring in?")
@@ -292,7 +331,7 @@ def test_back_key_and_changing_answers_in_review(spawn_calm: Any, calm_home: Pat
     term.send(Keyboard.Enter)
     text(term, "When would you bring in the owner?", "they want a full refund", clear=True)
     review = confirm_review(term)
-    assert "Change: Who would you bring in? (the owner)" in review
+    assert answer_in(review, "Who would you bring in?") == "the owner"
 
     assert term.wait_exit() == 0, term.rest()
     data, case_path = only_case(calm_home)
@@ -350,7 +389,11 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     today = datetime.now(LONDON).date()
     term = spawn_calm("new", "--resume")
     before = term.expect("How does Ms Ng seem to feel?")
-    assert "breathing pause" not in before
+    opening = " ".join(before.split())
+    assert "Continuing the interview for Ms Ng (Returning an upset customer's call)" in opening
+    assert "3 answers kept; the last:" in opening
+    assert re.search(r"Which job is it\?\s+Boiler service", before)
+    assert "breathe first" not in before
     assert "Give yourself a minute" not in before
     assert "What's the customer's name?" not in before
     assert "What number will you ring?" not in before

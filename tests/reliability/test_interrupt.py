@@ -126,9 +126,8 @@ def spawn(calm_home: Path) -> Any:
 
 
 def skip_breathing(term: Term) -> None:
-    term.expect("Take a short breathing pause first?")
-    term.send(Keyboard.Down, Keyboard.Enter)
-    term.expect("Take a short breathing pause first? Skip, I'm ready")
+    term.expect("Enter: start")
+    term.send(Keyboard.Enter)
 
 
 def answer(term: Term, step: Step) -> None:
@@ -211,8 +210,8 @@ def test_signal_between_answers_keeps_them_and_resume_continues(
 
     resumed = spawn("new", "--resume")
     before = resumed.expect(next_prompt)
-    for step in STEPS[:given]:
-        assert step.prompt not in before, f"{step.id} was asked again after --resume"
+    for step in STEPS[:given]:  # (the opening lines may quote the last answer, unasked)
+        assert f"? {step.prompt}" not in before, f"{step.id} was asked again after --resume"
     assert "breathing pause" not in before
     resumed.send(Keyboard.CtrlC)
     assert resumed.wait_exit() == 130
@@ -232,7 +231,7 @@ def answers_file(tmp_path: Path) -> Path:
 
 def to_review(term: Term) -> None:
     skip_breathing(term)
-    term.expect("All correct?")
+    term.expect("Check your answers")
     term.expect("Looks right: make the call plan")
 
 

@@ -57,8 +57,13 @@ def placeholders(template: str) -> list[Placeholder]:
     return [p for _, p in _tokens(template) if p is not None]
 
 
-def render(template: str, lookup: Callable[[str], str | None]) -> str:
-    """Fill `template`; `lookup(id)` gives an answer as display text, or None when there is none."""
+def render(
+    template: str,
+    lookup: Callable[[str], str | None],
+    missing: Callable[[str], str] | None = None,
+) -> str:
+    """Fill `template`; `lookup(id)` gives an answer as display text, or None when there is none.
+    A placeholder with no answer and no fallback reads as `missing(id)`, or as nothing."""
     out: list[str] = []
     for text, ph in _tokens(template):
         if ph is None:
@@ -66,6 +71,9 @@ def render(template: str, lookup: Callable[[str], str | None]) -> str:
             continue
         value = lookup(ph.name)
         if value in (None, ""):
-            value = ph.fallback if ph.fallback is not None else ""
+            if ph.fallback is not None:
+                value = ph.fallback
+            else:
+                value = missing(ph.name) if missing is not None else ""
         out.append(value)
     return "".join(out)

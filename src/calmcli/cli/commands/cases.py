@@ -52,20 +52,23 @@ def list_cases(
     if not rows:
         out().print("No cases match.", markup=False)
         return
+    from calmcli.cli.output import paged
     from calmcli.cli.views.case import case_lines
 
-    console = out()
-    console.print(case_lines(rows, now, console.width), no_wrap=True, overflow="ellipsis")
+    with paged() as console:
+        console.print(case_lines(rows, now, console.width), no_wrap=True, overflow="ellipsis")
 
 
 def show(case_ref: CaseArg) -> None:
     """Show a case: its call plan, what was agreed, the check-ins and the history."""
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import plan_of
+    from calmcli.cli.output import paged
     from calmcli.cli.views.case import case_view
 
     case = resolve(case_ref)
-    out().print(*case_view(case, plan_of(case)))
+    with paged() as console:
+        console.print(*case_view(case, plan_of(case)))
 
 
 def export(
