@@ -14,11 +14,13 @@ from functools import cache
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from calmcli.errors import CalmError
 from calmcli.textsafe import clean
@@ -76,6 +78,9 @@ def unboxed(renderable: Any) -> Any:
         return title if isinstance(title, Text) else Text(str(title), style="bold")
     if isinstance(renderable, Table) and renderable.box is not None:
         renderable.box = None
+    if isinstance(renderable, Tree):  # guides become indentation
+        children = [Padding(child, (0, 0, 0, 4), expand=False) for child in renderable.children]
+        return Group(*children) if renderable.hide_root else Group(renderable.label, *children)
     return renderable
 
 
@@ -133,11 +138,11 @@ def pager_command() -> str | None:
     if chosen is not None:
         try:
             words = shlex.split(chosen)
-        except ValueError:
-            words = []
+        except ValueError:  # unbalanced quotes: not a command calm can run
+            words = [""]
         if not words or words[0] == "cat":
             return None
-        if shutil.which(words[0]):
+        if words[0] and shutil.which(words[0]):
             return chosen
     return "less -FRX" if shutil.which("less") else None
 

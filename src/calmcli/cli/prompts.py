@@ -93,7 +93,9 @@ def shorten(text: str, room: int) -> str:
         return text
     cut = text[: max(1, room - 1)]
     space = cut.rfind(" ")
-    return (cut[:space] if space > len(cut) * 2 // 3 else cut).rstrip() + "…"
+    if text[len(cut)] != " " and space > len(cut) * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def number_keys(menu: list[tuple[str, Any]]) -> dict[str, int]:
