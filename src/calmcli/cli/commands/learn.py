@@ -101,8 +101,10 @@ def patterns(
     from calmcli.cli.output import paged
     from calmcli.cli.views.patterns import patterns_view
 
+    from rich.console import Group
+
     with paged() as console:
-        console.print(*patterns_view(result, since))
+        console.print(Group(*patterns_view(result, since)))
 
 
 def breathe(
