@@ -98,10 +98,10 @@ def patterns(
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return
+    from rich.console import Group
+
     from calmcli.cli.output import paged
     from calmcli.cli.views.patterns import patterns_view
-
-    from rich.console import Group
 
     with paged() as console:
         console.print(Group(*patterns_view(result, since)))
