@@ -527,7 +527,7 @@ def test_show_displays_the_review(lee: Case, tmp_path: Path) -> None:
     assert "Root cause: communication" in text
     assert f"Lesson: {L_WRITE}" in text
     assert f"Change to make: {REVIEW_ANSWERS['change']}" in text
-    assert "reviewed root_cause: communication" in text  # in the history
+    assert "reviewed root cause: communication" in text  # in the history, in words
 
 
 def test_show_displays_what_went_well(lee: Case, tmp_path: Path) -> None:
