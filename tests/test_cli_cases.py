@@ -139,16 +139,26 @@ def test_followup_with_nothing_due_says_so_kindly() -> None:
     short("Olga Reyes", "2026-10-20T09:00", "2026-11-10T09:00", status="closed")
     result = calm("followup")
     assert result.exit_code == 0
-    assert result.stdout == "Nothing due today. Nice work keeping your promises.\n"
+    assert result.stdout == (
+        "Nothing due today; your promises are on track. Next: Pat Jones, Fri 20 Nov 09:00 "
+        "(1 open case: calm followup --all).\n"
+    )
     result = calm("followup", "--within", "1d")
-    assert result.stdout == "Nothing due in the next 1d. Nice work keeping your promises.\n"
+    assert result.stdout.startswith("Nothing due in the next 1 day; your promises are on track.")
 
 
 def test_followup_with_no_cases_at_all(calm_home: Path) -> None:
     result = calm("followup")
     assert result.exit_code == 0
-    assert result.stdout == "Nothing due today. Nice work keeping your promises.\n"
+    assert result.stdout == "No open cases. When a customer rings upset: calm new\n"
+    assert "promises" not in result.stdout  # no praise for promises that were never made
     assert not (calm_home / "cases").exists()
+
+
+def test_followup_with_something_due_says_how_to_record_it(board: dict[str, Case]) -> None:
+    result = calm("followup")
+    assert result.exit_code == 0
+    assert result.stdout.rstrip().endswith("Record one: calm followup done CASE")
 
 
 @pytest.mark.parametrize("span", ["soon", "7x", "-3d", "99999d"])

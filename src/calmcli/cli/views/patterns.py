@@ -3,7 +3,6 @@ in words: situations by their titles, wishes and causes by their labels, months 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,17 +33,8 @@ def bars(title: str, counts: dict[str, int], label: Callable[[str], str] = words
     return Group(Text(f"\n{title}", style="bold"), table)
 
 
-def span_words(since: str) -> str:
-    """`--since` as said: "90d" is "90 days", "12w" "12 weeks"."""
-    m = re.fullmatch(r"\s*(\d+)\s*([dwh]?)\s*", since)
-    if not m:
-        return since
-    unit = {"": "day", "d": "day", "w": "week", "h": "hour"}[m[2]]
-    return words.plural(int(m[1]), unit)
-
-
 def patterns_view(p: Patterns, since: str) -> list[Any]:
-    period = "all time" if p.since is None else f"the last {span_words(since)}"
+    period = "all time" if p.since is None else f"the last {words.span(since)}"
     parts: list[Any] = [Text(f"{words.plural(p.cases, 'case')} in {period}", style="bold")]
     if not p.cases:
         return parts

@@ -18,6 +18,16 @@ def plural(n: int, word: str, many: str = "") -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
+def span(text: str) -> str:
+    """A span as typed after --since or --within, said: "90d" is "90 days", "1w" "1 week"."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*([dwh]?)\s*", text)
+    if not m:
+        return text
+    return plural(int(m[1]), {"": "day", "d": "day", "w": "week", "h": "hour"}[m[2]])
+
+
 def spaced(code: str) -> str:
     return code.replace("_", " ")
 
