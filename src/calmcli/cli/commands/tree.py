@@ -52,17 +52,24 @@ def check(
     files: list[Path] = typer.Argument(  # noqa: B008
         None,
         metavar="FILE",
-        help="Tree files to check. Default: the built-ins and every tree of yours.",
+        help="Tree files (or names) to check. Default: the built-ins and every tree of yours.",
     ),
 ) -> None:
     """Check tree files; print every problem as file:line:column: node: message.
 
-    Exits 0 when every file is valid and 2 otherwise.
+    A tree's name (see `calm tree list`) stands for its file. Exits 0 when every file is
+    valid and 2 otherwise.
     """
     from calmcli.tree import registry
 
     if files:
-        listed = [registry.entry(f, builtin=registry.is_builtin(f)) for f in files]
+        named = (
+            {e.name: e.path for e in registry.entries()}
+            if any(not f.exists() and f.name == str(f) for f in files)
+            else {}
+        )
+        paths = [named.get(str(f), f) if not f.exists() else f for f in files]
+        listed = [registry.entry(f, builtin=registry.is_builtin(f)) for f in paths]
     else:
         listed = registry.entries()
     failed = 0
