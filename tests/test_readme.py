@@ -120,8 +120,8 @@ def run(line: str, env: dict[str, str], folder: Path) -> subprocess.CompletedPro
 
 def test_every_calm_example_is_run_or_said_to_ask() -> None:
     lines = {strip_comment(line) for block in shell_blocks() for line in block}
-    assert ASKS <= lines, ASKS - lines  # nothing listed here that the README no longer has
-    assert TIMED <= lines
+    assert lines >= ASKS, ASKS - lines  # nothing listed here that the README no longer has
+    assert lines >= TIMED
     assert len(lines - ASKS - TIMED) >= 25
     assert set(files_shown()) == {"answers.yaml", "review.yaml"}
 
