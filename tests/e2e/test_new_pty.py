@@ -437,7 +437,7 @@ def test_tree_picker_lists_default_first(spawn_calm: Any, calm_home: Path) -> No
     listed = term.expect("(billing)")
     rows = [m for line in listed.splitlines() if (m := re.search(r"(.*)  \((\w+)\)$", line))]
     assert [m[2] for m in rows] == ["default", "quality", "delay", "billing"]
-    assert rows[0][1].strip() == "» Returning an upset customer's call"  # the pointer is on it
+    assert rows[0][1].strip() == "» 1) Returning an upset customer's call"  # the pointer is on it
     term.send(Keyboard.Enter)
     skip_breathing(term)  # the default tree's first note: the pick took effect
     term.expect("What's the customer's name?")

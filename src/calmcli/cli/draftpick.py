@@ -45,17 +45,9 @@ def pick_draft(ref: str | None, *, interactive: bool, doing: str = "continue") -
         option = "--resume" if doing == "continue" else "--discard"
         listing = [f"{d.id}  {draft_line(d, now)}" for d in found]
         raise BadInput(f"name the draft: calm new {option} DRAFT", details=listing)
-    import questionary
+    from calmcli.cli.prompts import pick
 
-    from calmcli.cli.prompts import STYLE, ask
-
-    picked = ask(
-        questionary.select(
-            f"Which interview do you want to {doing}?",
-            choices=[questionary.Choice(draft_line(d, now), d.id) for d in found],
-            style=STYLE,
-        )
-    )
+    picked = pick(f"Which interview to {doing}?", [(draft_line(d, now), d.id) for d in found])
     return next(d for d in found if d.id == picked)
 
 

@@ -86,6 +86,34 @@ class Asker:
         return str(ask(questionary.text(message, default=default, style=STYLE)) or "")
 
 
+def pick(message: str, options: list[tuple[str, Any]]) -> Any:
+    """One of `options` (label, value), numbered so one key picks it (plain mode: typed)."""
+    keys = {str(i + 1): i for i in range(len(options))} if len(options) <= 9 else {}
+    if is_plain():
+        from calmcli.cli.output import out
+
+        numbered = keys or {str(i + 1): i for i in range(len(options))}
+        for key, row in numbered.items():
+            out().print(lit(f"  {key}. {options[row][0]}"))
+
+        def check(typed: str) -> str | None:
+            return None if typed.strip() in numbered else f"type a number from 1 to {len(options)}"
+
+        typed = ask(widgets.text(message, check=check, toolbar=False))
+        return options[numbered[typed.strip()]][1]
+    question = questionary.select(
+        message,
+        choices=[
+            questionary.Choice(clean(label), value, shortcut_key=str(i + 1) if keys else None)
+            for i, (label, value) in enumerate(options)
+        ],
+        use_shortcuts=bool(keys),
+        instruction=f"(1-{len(keys)}, or arrows and Enter)" if keys else "(arrows, Enter)",
+        style=STYLE,
+    )
+    return ask(question, picks=keys)
+
+
 def shorten(text: str, room: int) -> str:
     """One line of at most `room` characters, cut at a space where one is near the end."""
     text = one_line(text)

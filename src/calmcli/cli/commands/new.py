@@ -277,23 +277,15 @@ def _offer_known(walk: Any, found: list[Any]) -> None:
 
 
 def _pick_tree() -> Tree:
-    import questionary
-
-    from calmcli.cli.prompts import STYLE, ask
+    from calmcli.cli.prompts import pick
     from calmcli.textsafe import one_line
     from calmcli.tree import registry
     from calmcli.tree.model import NOT_SITUATIONS
 
     usable = registry.usable(registry.entries(leave_out=NOT_SITUATIONS))
-    choice = ask(
-        questionary.select(
-            "Which situation is it?",
-            choices=[
-                questionary.Choice(f"{one_line(e.title)}  ({name})", name)
-                for name, e in usable.items()
-            ],
-            style=STYLE,
-        )
+    choice = pick(
+        "Which situation is it?",
+        [(f"{one_line(e.title)}  ({name})", name) for name, e in usable.items()],
     )
     if choice is None:
         raise Interrupted("stopped before any answer; nothing to keep")
