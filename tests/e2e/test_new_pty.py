@@ -84,7 +84,8 @@ def review_rows(term: Term) -> list[str]:
     def drawn(rows: list[str]) -> bool:
         starts = [i for i, r in enumerate(rows) if r.startswith("? Check your answers")]
         listed = rows[starts[-1] :] if starts else []
-        return any("»" in r for r in listed) and any(LAST_ROW in r for r in listed)
+        own = [r for r in listed if r.startswith(("   ", " » "))]  # the list's own rows
+        return any("»" in r for r in own) and any(LAST_ROW in r for r in own)
 
     rows = term.wait_screen(drawn)
     start = max(i for i, r in enumerate(rows) if r.startswith("? Check your answers"))

@@ -49,7 +49,7 @@ def first_questions(term: Term, name: str = "Ann Lee") -> None:
     term.expect("How strongly do they feel it? 2  upset")
 
 
-def rows_between(screen: list[str], first: str, last: str) -> list[str]:
+def ownbetween(screen: list[str], first: str, last: str) -> list[str]:
     """The screen rows after the (last) row containing `first` and before the next containing
     `last`."""
     top = max(i for i, row in enumerate(screen) if first in row)
@@ -71,7 +71,7 @@ def test_a_long_answer_is_typed_across_the_whole_width(
     screen = term.wait_screen(SECOND)
     assert len(screen) == rows
     assert prompt in screen  # the question alone on its row, nothing squeezed beside it
-    typed = rows_between(screen, prompt, "Esc then Enter: done")
+    typed = ownbetween(screen, prompt, "Esc then Enter: done")
     assert typed[-1] == SECOND
     # the words appear as typed, wrapped between words at the terminal's edge
     assert " ".join(typed[:-1]).split() == STORY.split()
@@ -140,8 +140,13 @@ def walk_to_review(term: Term) -> None:
 
 
 def review_screen(term: Term) -> list[str]:
+    """The screen once the review list is drawn down to its last row (the check-in)."""
+
     def drawn(rows: list[str]) -> bool:
-        return any("When will you check in" in r for r in rows) and any("»" in r for r in rows)
+        starts = [i for i, r in enumerate(rows) if r.startswith("? Check your answers")]
+        listed = rows[starts[-1] + 1 :] if starts else []
+        own = [r for r in listed if r.startswith(("   ", " » "))]  # the list's own rows
+        return any("»" in r for r in own) and any("When will you check in" in r for r in own)
 
     term.expect("(Enter on an answer changes it)")
     return term.wait_screen(drawn)
@@ -182,7 +187,13 @@ def test_the_review_fits_80x24_and_an_edit_keeps_the_pointer(
     term.send(Keyboard.Down * (last - next(i for i, r in enumerate(screen) if "»" in r)))
     term.send(Keyboard.Enter)
     term.expect("When will you check in with Ann Lee?")
-    screen = term.wait_screen("Enter: done · Ctrl-B: back")
+
+    def asked(rows: list[str]) -> bool:
+        return any("Enter: done · Ctrl-B: back" in r for r in rows) and any(
+            r.startswith("? When will you check in") for r in rows
+        )
+
+    screen = term.wait_screen(asked)
     offered = next(row for row in screen if row.startswith("? When will you check in"))
     assert re.search(r"\? (Mon|Tue|Wed|Thu|Fri) \d{1,2} [A-Z][a-z]{2} 09:00$", offered)
     assert "+00:00" not in offered and "T09" not in offered
@@ -214,7 +225,7 @@ def test_resume_says_whose_interview_and_how_far_it_got(spawn_calm: Any, calm_ho
     assert term.wait_exit() == 130
 
 
-def test_discard_throws_a_draft_away_after_asking(spawn_calm: Any, calm_home: Path) -> None:
+def test_discard_thowna_draft_away_after_asking(spawn_calm: Any, calm_home: Path) -> None:
     term = spawn_calm("new", "--tree", "default", size=SMALL)
     first_questions(term, name="Mr Byrne")
     term.send(Keyboard.CtrlC)

@@ -17,7 +17,7 @@ from typing import Any
 import questionary
 from prompt_toolkit.application import Application
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import Condition, is_done
+from prompt_toolkit.filters import Condition, is_done, to_filter
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
@@ -178,6 +178,9 @@ def text(
         include_default_pygments_style=False,
     )
     session.default_buffer.reset(Document(default))
+    # The typing area is as tall as what is typed, so the keys line stays right under it
+    # (by default it would stretch to the foot of the terminal).
+    session.app.layout.current_window.dont_extend_height = to_filter(True)
     if toolbar and (hints or echo):
         # prompt_toolkit's own bottom toolbar hides until the terminal has answered a cursor
         # position request, which some never do: this line is always drawn while asking.
