@@ -112,7 +112,6 @@ def review_pick(term: Term, prompt_start: str) -> list[str]:
     again); returns the review's rows as they were on the screen."""
     rows = review_rows(term)
     move_to(term, rows, prompt_start)
-    term.expect(f"? Check your answers {prompt_start}")
     return rows
 
 
@@ -120,7 +119,6 @@ def confirm_review(term: Term) -> list[str]:
     """Pick "Looks right" and return the review's rows as they were on the screen."""
     rows = review_rows(term)
     move_to(term, rows, "Looks right")
-    term.expect("Check your answers Looks right: make the call plan")
     return rows
 
 

@@ -394,14 +394,14 @@ class QuestionaryPrompter:
             picked = menu[keys[typed.strip() or "0"]][1]
         else:
             default = self.last_pick if self.last_pick in {r.node_id for r in rows} else CONFIRM
-            picked = ask(
-                questionary.select(
-                    "Check your answers",
-                    choices=[questionary.Choice(label, value) for label, value in menu],
-                    default=default,
-                    instruction="(Enter on an answer changes it)",
-                    style=STYLE,
-                )
+            question = questionary.select(
+                "Check your answers",
+                choices=[questionary.Choice(label, value) for label, value in menu],
+                default=default,
+                instruction="(Enter on an answer changes it)",
+                style=STYLE,
             )
+            question.application.erase_when_done = True  # the list goes once a row is picked
+            picked = ask(question)
         self.last_pick = None if picked == CONFIRM else picked
         return self.last_pick
