@@ -571,7 +571,7 @@ def test_the_tree_picker_of_calm_new_does_not_offer_review(
         return Asked()
 
     monkeypatch.setattr(questionary, "select", select)
-    monkeypatch.setattr("calmcli.cli.prompts.ask", lambda question, **_: question.unsafe_ask())
+    monkeypatch.setattr("calmcli.cli.widgets.ask", lambda question, **_: question.unsafe_ask())
     tree = new_cmd._pick_tree()
     assert tree.id == "quality"
     assert "review" in [e.name for e in registry.entries()]  # it exists ...

@@ -12,7 +12,7 @@ import pytest
 from prompt_toolkit.layout.processors import TransformationInput
 from rich.console import Console
 
-from calmcli.cli import prompts
+from calmcli.cli import widgets
 from calmcli.cli.prompts import CONFIRM, SKIP, QuestionaryPrompter, number_keys, shorten
 from calmcli.cli.widgets import WordWrap
 from calmcli.domain.interview import BACK, Question, ReviewRow
@@ -60,7 +60,7 @@ class Answers:
 def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     def install(*given: Any) -> Answers:
         fake = Answers(*given)
-        monkeypatch.setattr(prompts, "ask", fake)
+        monkeypatch.setattr(widgets, "ask", fake)
         return fake
 
     yield install

@@ -17,90 +17,47 @@ from collections.abc import Callable
 from typing import Any
 
 import questionary
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-from prompt_toolkit.keys import Keys
-from questionary.prompts.common import InquirerControl
 from rich.console import Console
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
-from calmcli.cli import widgets
+from calmcli.cli import plainprompts, widgets
 from calmcli.cli.output import is_plain, lit
 from calmcli.domain.interview import BACK, Question, ReviewRow
 from calmcli.textsafe import clean, one_line
 from calmcli.tree.kinds import QuestionNode
 
-BACK_KEY = "c-b"
 KEYS_HINT = "Keys: Ctrl-B goes back a question · Ctrl-C stops (your answers are kept)"
 SKIP = "__calm_skip__"
 CONFIRM = "__calm_confirm__"
 FINISH_NEW = "Looks right: make the call plan"
 
-STYLE = questionary.Style([("qmark", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack")])
-
-
-def ask(
-    question: questionary.Question, *, back: bool = False, picks: dict[str, int] | None = None
-) -> Any:
-    """Show a prompt and return the answer; Ctrl-C or `kill -INT` raise KeyboardInterrupt, and
-    with `back` Ctrl-B returns BACK. `picks` maps a key to the row of a list it answers at once."""
-    keys = KeyBindings()
-
-    @keys.add(Keys.SIGINT)  # prompt_toolkit turns a SIGINT into this key; select lacks it
-    def _interrupt(event: Any) -> None:
-        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
-
-    if back:
-
-        @keys.add(BACK_KEY, eager=True)
-        def _back(event: Any) -> None:
-            event.app.exit(result=BACK)
-
-    app = question.application
-    if picks:
-        rows = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
-        for key, row in picks.items():
-
-            def pick(event: Any, row: int = row) -> None:
-                rows.pointed_at = row
-                rows.is_answered = True
-                event.app.exit(result=rows.get_pointed_at().value)
-
-            keys.add(key, eager=True)(pick)
-    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
-    return question.unsafe_ask()
+ask = widgets.ask
+STYLE = widgets.QSTYLE
 
 
 class Asker:
     """Small one-off prompts for the after-call commands (`log`, `followup done`)."""
 
     def confirm(self, message: str, default: bool) -> bool:
-        return bool(ask(questionary.confirm(message, default=default, style=STYLE)))
+        return bool(widgets.ask(questionary.confirm(message, default=default, style=STYLE)))
 
     def select(self, message: str, choices: list[tuple[str, str]]) -> str:
         options = [questionary.Choice(label, value) for value, label in choices]
-        return str(ask(questionary.select(message, choices=options, style=STYLE)))
+        return str(widgets.ask(questionary.select(message, choices=options, style=STYLE)))
 
     def text(self, message: str, default: str = "") -> str:
-        return str(ask(questionary.text(message, default=default, style=STYLE)) or "")
+        return str(widgets.ask(questionary.text(message, default=default, style=STYLE)) or "")
 
 
 def pick(message: str, options: list[tuple[str, Any]]) -> Any:
     """One of `options` (label, value), numbered so one key picks it (plain mode: typed)."""
-    keys = {str(i + 1): i for i in range(len(options))} if len(options) <= 9 else {}
     if is_plain():
-        from calmcli.cli.output import out
+        from calmcli.cli import plainprompts
 
-        numbered = keys or {str(i + 1): i for i in range(len(options))}
-        for key, row in numbered.items():
-            out().print(lit(f"  {key}. {options[row][0]}"))
-
-        def check(typed: str) -> str | None:
-            return None if typed.strip() in numbered else f"type a number from 1 to {len(options)}"
-
-        typed = ask(widgets.text(message, check=check, toolbar=False))
-        return options[numbered[typed.strip()]][1]
+        return plainprompts.pick(message, options)
+    keys = {str(i + 1): i for i in range(len(options))} if len(options) <= 9 else {}
     question = questionary.select(
         message,
         choices=[
@@ -111,7 +68,7 @@ def pick(message: str, options: list[tuple[str, Any]]) -> Any:
         instruction=f"(1-{len(keys)}, or arrows and Enter)" if keys else "(arrows, Enter)",
         style=STYLE,
     )
-    return ask(question, picks=keys)
+    return widgets.ask(question, picks=keys)
 
 
 def shorten(text: str, room: int) -> str:
@@ -194,7 +151,7 @@ class QuestionaryPrompter:
                 ("b", f"breathe first ({breathe.describe(self.breathing_seconds)})", "b")
             )
         self.console.print()
-        if ask(widgets.keys(options)) == "b":
+        if widgets.ask(widgets.keys(options)) == "b":
             from calmcli.cli.views.breathing import run_breathing
 
             run_breathing(self.console, self.breathing_seconds, animate=not self.plain)
@@ -231,7 +188,7 @@ class QuestionaryPrompter:
             hints += ["Enter: done" + ("" if node.required else " (empty: skip)")]
         hints = [*dict.fromkeys([*hints, "Ctrl-B: back"])]
         if self.plain:
-            self.console.print(lit("(" + " · ".join(hints) + ")", "dim"))
+            return plainprompts.text(self.console, q, node, hints)
         question = widgets.text(
             q.prompt,
             default="" if q.default is None else str(q.default),
@@ -240,10 +197,9 @@ class QuestionaryPrompter:
             hints=hints,
             check=q.check,
             echo=q.preview,
-            toolbar=not self.plain,
         )
-        answer = ask(question, back=True)
-        if answer is not BACK and not self.plain:
+        answer = widgets.ask(question, back=True)
+        if answer is not BACK:
             self._answered(q.prompt, q.preview(answer) or "(skipped)")
         return answer
 
@@ -267,26 +223,10 @@ class QuestionaryPrompter:
             menu.append(("(skip)", SKIP))
         return menu, keys
 
-    def _numbered(self, q: Question, menu: list[tuple[str, Any]], keys: dict[str, int]) -> Any:
-        """Plain mode: the list numbered, answered by typing a number (a scale's own)."""
-        if not keys:
-            keys = {str(i + 1): i for i in range(len(menu))}
-        for key, row in keys.items():
-            label = clean(menu[row][0])
-            self.console.print(lit(f"  {label if label.startswith(key) else f'{key}. {label}'}"))
-        first = next((k for k, r in keys.items() if menu[r][1] == q.default), "")
-
-        def check(typed: str) -> str | None:
-            typed = typed.strip() or first
-            return None if typed in keys else f"type one of: {', '.join(keys)}"
-
-        typed = ask(widgets.text(q.prompt, default=first, check=check, toolbar=False), back=True)
-        return typed if typed is BACK else menu[keys[typed.strip() or first]][1]
-
     def _select(self, q: Question, node: QuestionNode) -> Any:
         menu, keys = self._menu(node)
         if self.plain:
-            return self._numbered(q, menu, keys)
+            return plainprompts.numbered(self.console, q, menu, keys)
         numbered = any(not menu[row][0].startswith(key) for key, row in keys.items() if key != "s")
         choices = [
             questionary.Choice(label, value, shortcut_key=str(i + 1) if numbered else None)
@@ -305,56 +245,20 @@ class QuestionaryPrompter:
             instruction=f"({how}or arrows and Enter)",
             style=STYLE,
         )
-        return ask(question, back=True, picks=keys)
+        return widgets.ask(question, back=True, picks=keys)
 
     def _confirm(self, q: Question, node: QuestionNode) -> Any:
         default = bool(q.default) if q.default is not None else True
         if self.plain:
-            shown = "Y/n" if default else "y/N"
-
-            def check(typed: str) -> str | None:
-                ok = typed.strip().casefold() in ("", "y", "yes", "n", "no")
-                return None if ok else "type y or n"
-
-            typed = ask(
-                widgets.text(f"{q.prompt} ({shown})", check=check, toolbar=False), back=True
-            )
-            if typed is BACK:
-                return BACK
-            return default if not typed.strip() else typed.strip().casefold().startswith("y")
+            return plainprompts.confirm(q, default)
         question = questionary.confirm(clean(q.prompt), default=default, style=STYLE)
-        return ask(question, back=True)
+        return widgets.ask(question, back=True)
 
     def _checkbox(self, q: Question, node: QuestionNode) -> Any:
         chosen = q.default if isinstance(q.default, list) else []
         menu = [(clean(label), value) for label, value in node.menu()]
         if self.plain:
-            for i, (label, _) in enumerate(menu, 1):
-                self.console.print(lit(f"  {i}. {label}"))
-
-            def picked(typed: str) -> list[Any] | None:
-                parts = typed.replace(",", " ").split()
-                if not all(p.isdigit() and 1 <= int(p) <= len(menu) for p in parts):
-                    return None
-                return [menu[int(p) - 1][1] for p in parts]
-
-            def check(typed: str) -> str | None:
-                values = picked(typed)
-                if values is None:
-                    return f"type numbers from 1 to {len(menu)}, separated by spaces"
-                return q.check(values)
-
-            default = " ".join(str(i) for i, (_, v) in enumerate(menu, 1) if v in chosen)
-            typed = ask(
-                widgets.text(
-                    f"{q.prompt} (numbers, separated by spaces)",
-                    default=default,
-                    check=check,
-                    toolbar=False,
-                ),
-                back=True,
-            )
-            return typed if typed is BACK else picked(typed)
+            return plainprompts.checkbox(self.console, q, menu, chosen)
         question = questionary.checkbox(
             clean(q.prompt),
             choices=[
@@ -364,7 +268,7 @@ class QuestionaryPrompter:
             instruction="(Space: pick, Enter: done)",
             style=STYLE,
         )
-        return ask(question, back=True)
+        return widgets.ask(question, back=True)
 
     # -- the review --------------------------------------------------------------------------
 
@@ -382,16 +286,7 @@ class QuestionaryPrompter:
             for r in rows
         ]
         if self.plain:
-            self.console.print(lit("Check your answers. 0 keeps them; a number changes one."))
-            keys = {str(i): i for i in range(len(menu))}
-            for key, (label, _) in zip(keys, menu, strict=True):
-                self.console.print(lit(f"  {key}. {label}"))
-
-            def check(typed: str) -> str | None:
-                return None if typed.strip() in keys or not typed.strip() else "type a number"
-
-            typed = ask(widgets.text("Number", default="0", check=check, toolbar=False))
-            picked = menu[keys[typed.strip() or "0"]][1]
+            picked = plainprompts.review(self.console, menu)
         else:
             default = self.last_pick if self.last_pick in {r.node_id for r in rows} else CONFIRM
             question = questionary.select(
@@ -402,6 +297,6 @@ class QuestionaryPrompter:
                 style=STYLE,
             )
             question.application.erase_when_done = True  # the list goes once a row is picked
-            picked = ask(question)
+            picked = widgets.ask(question)
         self.last_pick = None if picked == CONFIRM else picked
         return self.last_pick

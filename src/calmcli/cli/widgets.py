@@ -1,5 +1,6 @@
 """Prompt widgets questionary lacks, built on prompt_toolkit and returned as questionary
-Questions, so `prompts.ask` runs them like any other (Ctrl-B, Ctrl-C).
+Questions, and `ask`, which runs any of them with calm's own keys (Ctrl-B, Ctrl-C, one key
+per row of a list).
 
 - `text`: one line or several. The typing gets the whole width: a long answer starts on the
   line under the question and wraps there; the keys it takes sit in a toolbar under it, beside
@@ -19,7 +20,8 @@ from prompt_toolkit.application import Application
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition, is_done, to_filter
 from prompt_toolkit.formatted_text import StyleAndTextTuples
-from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.layout.processors import (
@@ -33,8 +35,14 @@ from prompt_toolkit.shortcuts.prompt import PromptSession
 from prompt_toolkit.styles import Style, merge_styles
 from prompt_toolkit.utils import get_cwidth
 from prompt_toolkit.validation import ValidationError, Validator
+from questionary.prompts.common import InquirerControl
 
+from calmcli.domain.interview import BACK
 from calmcli.textsafe import clean
+
+BACK_KEY = "c-b"
+QSTYLE = questionary.Style([("qmark", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack")])
+"""The style of calm's questionary prompts."""
 
 ROOM = 30
 """Columns a one-line answer needs beside its question; with fewer it starts on the next line."""
@@ -51,6 +59,38 @@ STYLE = Style(
         ("validation-toolbar", "fg:ansired bold"),
     ]
 )
+
+
+def ask(
+    question: questionary.Question, *, back: bool = False, picks: dict[str, int] | None = None
+) -> Any:
+    """Show a prompt and return the answer; Ctrl-C or `kill -INT` raise KeyboardInterrupt, and
+    with `back` Ctrl-B returns BACK. `picks` maps a key to the row of a list it answers at once."""
+    keys = KeyBindings()
+
+    @keys.add(Keys.SIGINT)  # prompt_toolkit turns a SIGINT into this key; select lacks it
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    if back:
+
+        @keys.add(BACK_KEY, eager=True)
+        def _back(event: Any) -> None:
+            event.app.exit(result=BACK)
+
+    app = question.application
+    if picks:
+        rows = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+        for key, row in picks.items():
+
+            def pick(event: Any, row: int = row) -> None:
+                rows.pointed_at = row
+                rows.is_answered = True
+                event.app.exit(result=rows.get_pointed_at().value)
+
+            keys.add(key, eager=True)(pick)
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+    return question.unsafe_ask()
 
 
 def columns() -> int:
