@@ -12,7 +12,7 @@ import pytest
 from prompt_toolkit.layout.processors import TransformationInput
 from rich.console import Console
 
-from calmcli.cli import widgets
+from calmcli.cli import prompts, widgets
 from calmcli.cli.prompts import CONFIRM, SKIP, QuestionaryPrompter, number_keys, shorten
 from calmcli.cli.widgets import WordWrap
 from calmcli.domain.interview import BACK, Question, ReviewRow
@@ -313,3 +313,32 @@ def test_plain_mode_prints_no_boxes_or_rules(answers: Any) -> None:
         del os.environ["CALM_PLAIN"]
         output.out.cache_clear()
     assert "Section" in text and "─" not in text and "╭" not in text
+
+
+# -- the after-call prompts (calm log, calm followup done) -------------------------------------
+
+
+def test_asker_numbers_its_choices(answers: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = capture_select(monkeypatch)
+    answers("partly")
+    got = prompts.Asker().select("Satisfied?", [("satisfied", "yes"), ("partly", "partly")])
+    assert got == "partly"
+    assert [c.shortcut_key for c in made[0]["choices"]] == ["1", "2"]
+
+
+def test_asker_in_plain_mode_asks_lines_of_text(
+    answers: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from calmcli.cli import output
+
+    monkeypatch.setenv("CALM_PLAIN", "1")
+    output.out.cache_clear()
+    try:
+        answers("2", "", "Regrout it")
+        asker = prompts.Asker()
+        assert asker.select("Satisfied?", [("satisfied", "yes"), ("partly", "partly")]) == "partly"
+        assert asker.confirm("Reached them?", True) is True
+        assert asker.text("Which option?", "Regrout") == "Regrout it"
+        assert "  1. yes" in capsys.readouterr().out
+    finally:
+        output.out.cache_clear()

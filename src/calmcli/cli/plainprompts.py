@@ -57,15 +57,22 @@ def numbered(
     return typed if typed is BACK else menu[keys[typed.strip() or first]][1]
 
 
-def confirm(q: Question, default: bool) -> Any:
+def yes_no(prompt: str, default: bool, *, back: bool = True) -> Any:
+    """y or n (Enter: the default); BACK on Ctrl-B when `back`."""
+
     def check(typed: str) -> str | None:
         ok = typed.strip().casefold() in ("", "y", "yes", "n", "no")
         return None if ok else "type y or n"
 
-    typed = _line(f"{q.prompt} ({'Y/n' if default else 'y/N'})", check)
+    typed = _line(f"{prompt} ({'Y/n' if default else 'y/N'})", check, back=back)
     if typed is BACK:
         return BACK
     return default if not typed.strip() else typed.strip().casefold().startswith("y")
+
+
+def line(prompt: str, default: str = "") -> str:
+    """A line of text, the default already typed in."""
+    return str(_line(prompt, None, default=default, back=False) or "")
 
 
 def checkbox(console: Console, q: Question, menu: list[tuple[str, Any]], chosen: list[Any]) -> Any:

@@ -38,16 +38,20 @@ STYLE = widgets.QSTYLE
 
 
 class Asker:
-    """Small one-off prompts for the after-call commands (`log`, `followup done`)."""
+    """Small one-off prompts for the after-call commands (`log`, `followup done`). A choice is
+    numbered (one key picks it); plain mode asks each as a line of text."""
 
     def confirm(self, message: str, default: bool) -> bool:
+        if is_plain():
+            return bool(plainprompts.yes_no(message, default, back=False))
         return bool(widgets.ask(questionary.confirm(message, default=default, style=STYLE)))
 
     def select(self, message: str, choices: list[tuple[str, str]]) -> str:
-        options = [questionary.Choice(label, value) for value, label in choices]
-        return str(widgets.ask(questionary.select(message, choices=options, style=STYLE)))
+        return str(pick(message, [(label, value) for value, label in choices]))
 
     def text(self, message: str, default: str = "") -> str:
+        if is_plain():
+            return str(plainprompts.line(message, default) or "")
         return str(widgets.ask(questionary.text(message, default=default, style=STYLE)) or "")
 
 
@@ -250,7 +254,7 @@ class QuestionaryPrompter:
     def _confirm(self, q: Question, node: QuestionNode) -> Any:
         default = bool(q.default) if q.default is not None else True
         if self.plain:
-            return plainprompts.confirm(q, default)
+            return plainprompts.yes_no(q.prompt, default)
         question = questionary.confirm(clean(q.prompt), default=default, style=STYLE)
         return widgets.ask(question, back=True)
 
