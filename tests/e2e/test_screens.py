@@ -50,7 +50,7 @@ def first_questions(term: Term, name: str = "Ann Lee") -> None:
     term.expect("seem to feel? worried")
     term.expect("How strongly do they feel it? (1-5, or arrows and Enter)")
     term.send("2")
-    term.expect("How strongly do they feel it? 2  upset")
+    term.expect("How strongly do they feel it? 2 upset")
 
 
 def ownbetween(screen: list[str], first: str, last: str) -> list[str]:

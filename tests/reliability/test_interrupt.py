@@ -134,7 +134,7 @@ def answer(term: Term, step: Step) -> None:
     term.expect(step.prompt)
     if step.kind == "select":
         term.send(step.keys, Keyboard.Enter)
-        term.expect(f"{step.prompt} {step.shown}")
+        term.expect(f"{step.prompt} {' '.join(step.shown.split())}")
     elif step.kind == "longtext":
         term.send(step.keys, Keyboard.EscEnter)
     else:

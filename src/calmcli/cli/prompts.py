@@ -28,7 +28,8 @@ from calmcli.domain.interview import BACK, Question, ReviewRow
 from calmcli.textsafe import clean, one_line
 from calmcli.tree.kinds import QuestionNode
 
-KEYS_HINT = "Keys: Ctrl-B goes back a question · Ctrl-C stops (your answers are kept)"
+KEYS_HINT = "Keys: Ctrl-B goes back a question · Ctrl-C stops"
+KEPT = " (your answers are kept)"
 SKIP = "__calm_skip__"
 CONFIRM = "__calm_confirm__"
 FINISH_NEW = "Looks right: make the call plan"
@@ -98,7 +99,8 @@ def number_keys(menu: list[tuple[str, Any]]) -> dict[str, int]:
 
 class QuestionaryPrompter:
     """Asks an interview's questions in the terminal. `breathing_seconds` (0: none) is offered
-    with the notes before the first question; `finish` is the review's row that confirms."""
+    with the notes before the first question; `finish` is the review's row that confirms;
+    `kept` says the answers survive Ctrl-C (they do in `calm new`, as a draft)."""
 
     interactive = True
 
@@ -109,10 +111,12 @@ class QuestionaryPrompter:
         breathing_seconds: int = 32,
         finish: str = FINISH_NEW,
         plain: bool | None = None,
+        kept: bool = True,
     ) -> None:
         self.console = console
         self.breathing_seconds = breathing_seconds
         self.finish = finish
+        self.kept = kept
         self.plain = is_plain() if plain is None else plain
         self.section = ""
         self.pending: list[Question] = []
@@ -171,7 +175,7 @@ class QuestionaryPrompter:
         self._flush_notes()
         if not self.asked:
             self.asked = True
-            self.console.print(lit(KEYS_HINT, "dim"))
+            self.console.print(lit(KEYS_HINT + (KEPT if self.kept else ""), "dim"))
         self._section(q.section)
         if q.help:
             self.console.print(lit(q.help, "dim"))
@@ -249,14 +253,20 @@ class QuestionaryPrompter:
             instruction=f"({how}or arrows and Enter)",
             style=STYLE,
         )
-        return widgets.ask(question, back=True, picks=keys)
+        answer = self._asked(question, picks=keys)
+        if answer is not BACK:
+            self._answered(q.prompt, next(label for label, v in menu if v == answer))
+        return answer
 
     def _confirm(self, q: Question, node: QuestionNode) -> Any:
         default = bool(q.default) if q.default is not None else True
         if self.plain:
             return plainprompts.yes_no(q.prompt, default)
         question = questionary.confirm(clean(q.prompt), default=default, style=STYLE)
-        return widgets.ask(question, back=True)
+        answer = self._asked(question)
+        if answer is not BACK:
+            self._answered(q.prompt, "Yes" if answer else "No")
+        return answer
 
     def _checkbox(self, q: Question, node: QuestionNode) -> Any:
         chosen = q.default if isinstance(q.default, list) else []
@@ -272,7 +282,16 @@ class QuestionaryPrompter:
             instruction="(Space: pick, Enter: done)",
             style=STYLE,
         )
-        return widgets.ask(question, back=True)
+        answer = self._asked(question)
+        if answer is not BACK:
+            self._answered(q.prompt, q.preview(answer) or "(none)")
+        return answer
+
+    def _asked(self, question: questionary.Question, picks: dict[str, int] | None = None) -> Any:
+        """Ask, then erase the prompt: `_answered` puts the answer on one line instead (a list
+        answered where it was drawn can wrap across lines)."""
+        question.application.erase_when_done = True
+        return widgets.ask(question, back=True, picks=picks)
 
     # -- the review --------------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ def review(
         from calmcli.cli.prompts import QuestionaryPrompter
 
         prompter = QuestionaryPrompter(
-            out(), breathing_seconds=0, finish="Looks right: save the review"
+            out(), breathing_seconds=0, finish="Looks right: save the review", kept=False
         )
         if case.is_open:
             say(f"Case {case.id} is still open; you can review it again once it is closed.")
