@@ -48,6 +48,7 @@ def numbered(
         label = clean(menu[row][0])
         console.print(lit(f"  {label if label.startswith(key) else f'{key}. {label}'}"))
     first = next((k for k, r in keys.items() if menu[r][1] == q.default), "")
+    console.print(lit("(type a number, then Enter · Ctrl-B: back)", "dim"))
 
     def check(typed: str) -> str | None:
         typed = typed.strip() or first
