@@ -282,3 +282,12 @@ def test_plain_mode_numbers_the_choices_and_draws_no_boxes(
     (draft,) = drafts(calm_home)
     saved = yaml.safe_load(draft.read_text(encoding="utf-8"))["answers"]
     assert (saved["feeling"], saved["intensity"]) == ("worried", 2)
+
+
+def test_ctrl_c_on_the_preparation_screen_stops(spawn_calm: Any, calm_home: Path) -> None:
+    term = spawn_calm("new", "--tree", TREE, size=SMALL)
+    term.expect("Enter: start")
+    term.send(Keyboard.CtrlC)
+    assert term.wait_exit() == 130
+    assert "calm: stopped before any answer; nothing to keep" in term.rest()
+    assert drafts(calm_home) == []
