@@ -248,6 +248,7 @@ def keys(parts: Sequence[tuple[str, str, Any]], message: str = "") -> questionar
         bindings.add(key, eager=True)(done)
         if len(key) == 1 and key.isalpha():
             bindings.add(key.upper(), eager=True)(done)
+
     @bindings.add("c-c")
     def _stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
