@@ -21,6 +21,14 @@ CYCLE = ["Breathe in"] * 4 + ["Hold"] * 4 + ["Breathe out"] * 4 + ["Hold"] * 4
 PHASE_LINES = ["Breathe in for 4…", "Hold for 4…", "Breathe out for 4…", "Hold for 4…"]
 
 
+def up_front(seconds: int) -> str:
+    """What is said before the exercise starts: how long, and how to stop."""
+    return (
+        f"Box breathing: {breathe.describe(seconds)} (in for 4, hold 4, out for 4, hold 4)."
+        "\nStop any time: q, Enter or Ctrl-C."
+    )
+
+
 class FakeTime:
     """A monotonic clock that only moves when slept on, or when a frame takes time to draw."""
 
@@ -46,7 +54,7 @@ class FakeTime:
 # -- beats ---------------------------------------------------------------------------------
 
 
-def test_sixty_seconds_rounds_up_to_four_whole_breaths() -> None:
+def test_sixty_seconds_is_four_whole_breaths() -> None:
     beats = list(breathe.beats(60))
     assert len(beats) == 64
     assert [b.phase for b in beats] == CYCLE * 4
@@ -54,8 +62,10 @@ def test_sixty_seconds_rounds_up_to_four_whole_breaths() -> None:
     assert [b.left for b in beats] == list(range(64, 0, -1))  # counts down to the last second
 
 
-@pytest.mark.parametrize(("seconds", "total"), [(1, 16), (15, 16), (16, 16), (17, 32), (48, 48)])
-def test_beats_are_whole_sixteen_second_breaths(seconds: int, total: int) -> None:
+@pytest.mark.parametrize(
+    ("seconds", "total"), [(1, 16), (5, 16), (16, 16), (23, 16), (24, 32), (48, 48), (60, 64)]
+)
+def test_beats_are_the_nearest_whole_sixteen_second_breaths(seconds: int, total: int) -> None:
     beats = list(breathe.beats(seconds))
     assert len(beats) == total
     assert beats[0] == breathe.Beat("Breathe in", 1, total)
@@ -101,9 +111,24 @@ def test_run_catches_up_after_a_slow_frame_without_negative_sleeps() -> None:
 def test_run_returns_the_beats_shown() -> None:
     seen: list[breathe.Beat] = []
     t = FakeTime()
-    shown = breathe.run(20, seen.append, sleep=t.sleep, clock=t.clock)
+    shown = breathe.run(30, seen.append, sleep=t.sleep, clock=t.clock)
     assert shown == len(seen) == 32
-    assert seen == list(breathe.beats(20))
+    assert seen == list(breathe.beats(30))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (5, "1 slow breath, 16 s"),
+        (32, "2 slow breaths, 32 s"),
+        (60, "4 slow breaths, 1 min 4 s"),
+        (120, "8 slow breaths, 2 min 8 s"),
+        (3600, "225 slow breaths, 60 min"),
+    ],
+)
+def test_the_length_is_said_in_words_as_it_will_really_be(seconds: int, words: str) -> None:
+    assert breathe.describe(seconds) == words
+    assert breathe.length(seconds) == len(list(breathe.beats(seconds)))
 
 
 # -- run_breathing: on screen ----------------------------------------------------------------
@@ -118,7 +143,8 @@ def test_piped_output_is_one_line_per_phase_then_the_mindset() -> None:
     t = FakeTime()
     shown = run_breathing(console, 32, sleep=t.sleep, clock=t.clock)
     assert shown == 32
-    assert console.export_text().splitlines() == PHASE_LINES * 2 + [breathe.MINDSET]
+    lines = [*up_front(32).splitlines(), *PHASE_LINES * 2, breathe.MINDSET]
+    assert console.export_text().splitlines() == lines
     assert t.now == pytest.approx(1032.0)
 
 
@@ -134,6 +160,7 @@ def test_ctrl_c_ends_it_cleanly_with_the_mindset() -> None:
     shown = run_breathing(console, 60, sleep=sleep, clock=t.clock)  # no exception escapes
     assert shown == 6
     assert console.export_text().splitlines() == [
+        *up_front(60).splitlines(),
         "Breathe in for 4…",
         "Hold for 4…",
         "Stopped early; that's fine.",
@@ -199,7 +226,7 @@ def calm(*args: str) -> Result:
 def test_calm_breathe_runs_for_the_seconds_asked(fake_time: FakeTime) -> None:
     result = calm("breathe", "--seconds", "16")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == PHASE_LINES + [breathe.MINDSET]
+    assert result.stdout.splitlines() == [*up_front(16).splitlines(), *PHASE_LINES, breathe.MINDSET]
     assert fake_time.calls == [16]  # type: ignore[attr-defined]
     assert sum(fake_time.sleeps) == pytest.approx(16.0)
 
@@ -207,14 +234,20 @@ def test_calm_breathe_runs_for_the_seconds_asked(fake_time: FakeTime) -> None:
 def test_calm_breathe_defaults_to_a_minute(fake_time: FakeTime) -> None:
     result = calm("breathe")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == PHASE_LINES * 4 + [breathe.MINDSET]
-    assert sum(fake_time.sleeps) == pytest.approx(64.0)  # rounded up to whole breaths
+    assert result.stdout.splitlines() == [
+        *up_front(60).splitlines(),
+        *PHASE_LINES * 4,
+        breathe.MINDSET,
+    ]
+    assert sum(fake_time.sleeps) == pytest.approx(64.0)  # the nearest whole breaths
+    assert "4 slow breaths, 1 min 4 s" in result.stdout  # said before it starts
 
 
 def test_calm_breathe_short_option(fake_time: FakeTime) -> None:
-    result = calm("breathe", "-s", "20")
+    result = calm("breathe", "-s", "5")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == PHASE_LINES * 2 + [breathe.MINDSET]
+    assert result.stdout.splitlines() == [*up_front(5).splitlines(), *PHASE_LINES, breathe.MINDSET]
+    assert "1 slow breath, 16 s" in result.stdout  # 5 s is one whole breath, said up front
 
 
 @pytest.mark.parametrize("seconds", ["0", "-5", "3601", "soon"])
@@ -223,3 +256,42 @@ def test_calm_breathe_refuses_a_silly_length(fake_time: FakeTime, seconds: str) 
     assert result.exit_code == 2
     assert "--seconds" in result.output
     assert fake_time.calls == []  # type: ignore[attr-defined]
+
+
+# -- stopping with a key -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [b"q", b"\r", b"\x1b", b"Q"])
+def test_a_stop_key_on_the_terminal_ends_the_wait_at_once(
+    monkeypatch: pytest.MonkeyPatch, key: bytes
+) -> None:
+    import os
+    import sys
+    import time
+
+    from calmcli.cli.views.breathing import Stopped, stop_keys
+
+    leader, follower = os.openpty()
+    with os.fdopen(follower, encoding="utf-8") as terminal:
+        monkeypatch.setattr(sys, "stdin", terminal)
+        with stop_keys() as wait:
+            os.write(leader, b"x")  # any other key: the wait goes on to its end
+            started = time.monotonic()
+            wait(0.05)
+            assert time.monotonic() - started >= 0.05
+            os.write(leader, key)
+            with pytest.raises(Stopped):
+                wait(30)  # returns at once, not after 30 s
+    os.close(leader)
+
+
+def test_without_a_terminal_the_wait_is_a_plain_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+    import time
+
+    from calmcli.cli.views.breathing import stop_keys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("q\n"))
+    with stop_keys() as wait:
+        assert wait is time.sleep

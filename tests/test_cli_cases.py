@@ -141,16 +141,26 @@ def test_followup_with_nothing_due_says_so_kindly() -> None:
     short("Olga Reyes", "2026-10-20T09:00", "2026-11-10T09:00", status="closed")
     result = calm("followup")
     assert result.exit_code == 0
-    assert result.stdout == "Nothing due today. Nice work keeping your promises.\n"
+    assert result.stdout == (
+        "Nothing due today; your promises are on track. Next: Pat Jones, Fri 20 Nov 09:00 "
+        "(1 open case: calm followup --all).\n"
+    )
     result = calm("followup", "--within", "1d")
-    assert result.stdout == "Nothing due in the next 1d. Nice work keeping your promises.\n"
+    assert result.stdout.startswith("Nothing due in the next 1 day; your promises are on track.")
 
 
 def test_followup_with_no_cases_at_all(calm_home: Path) -> None:
     result = calm("followup")
     assert result.exit_code == 0
-    assert result.stdout == "Nothing due today. Nice work keeping your promises.\n"
+    assert result.stdout == "No open cases. When a customer rings upset: calm new\n"
+    assert "promises" not in result.stdout  # no praise for promises that were never made
     assert not (calm_home / "cases").exists()
+
+
+def test_followup_with_something_due_says_how_to_record_it(board: dict[str, Case]) -> None:
+    result = calm("followup")
+    assert result.exit_code == 0
+    assert result.stdout.rstrip().endswith("Record one: calm followup done CASE")
 
 
 @pytest.mark.parametrize("span", ["soon", "7x", "-3d", "99999d"])
@@ -669,10 +679,13 @@ def test_show_has_the_plan_status_check_ins_and_history(board: dict[str, Case]) 
     assert "Status: open next check-in Fri 20 Nov 09:00" in shown
     assert "Check-ins" in shown
     [checkin] = [line for line in result.stdout.splitlines() if "Edge still leaks" in line]
-    assert "Wed 18 Nov 10:00" in checkin and "yes" in checkin and "partly" in checkin
+    assert "Wed 18 Nov 10:00" in checkin and "yes" in checkin and "partly satisfied" in checkin
     history = result.stdout[result.stdout.index("History") :]
-    assert "Tue 10 Nov 09:00" in line_with(history, "created")[1]
-    assert "Wed 18 Nov 10:00" in line_with(history, "checked_in")[1]
+    assert "Tue 10 Nov 09:00" in line_with(history, "case opened")[1]
+    checked = line_with(history, "checked in")[1]
+    assert "Wed 18 Nov 10:00" in checked
+    assert "next check-in Fri 20 Nov 09:00, reached, partly satisfied" in checked  # in words
+    assert "T09:00" not in history and "True" not in history and "checked_in" not in history
 
 
 def test_show_a_closed_case(board: dict[str, Case]) -> None:
@@ -720,9 +733,11 @@ def test_export_md_has_status_and_history(board: dict[str, Case]) -> None:
     assert "## Status: open" in md
     assert "Next check-in: Fri 20 Nov 09:00" in md
     history = md[md.index("## History") :]
-    assert "- Tue 10 Nov 09:00 created (tree: default v2)" in history
-    snoozed = line_with(history, "snoozed")[1]
-    assert snoozed.startswith("- Wed 18 Nov 10:00 snoozed")
+    assert "- Tue 10 Nov 09:00 case opened (tree default, version 2)" in history
+    snoozed = line_with(history, "check-in moved")[1]
+    assert (
+        snoozed == "- Wed 18 Nov 10:00 check-in moved (from Tue 17 Nov 09:00, to Fri 20 Nov 09:00)"
+    )
 
 
 def test_export_refuses_an_unknown_format(board: dict[str, Case]) -> None:

@@ -385,3 +385,53 @@ def test_a_copy_under_a_builtins_name_takes_its_place(user_trees: Path) -> None:
     tree: Tree = registry.resolve("default")
     assert tree.id == "default" and not tree.builtin
     assert tree.source == str(user_trees / "default.yaml")
+
+
+# -- calm tree copy ------------------------------------------------------------------------------
+
+
+def test_copy_makes_a_tree_of_yours_with_its_new_id(calm_home: Path) -> None:
+    result = calm("tree", "copy", "quality", "roof-leak")
+    assert result.exit_code == 0, result.output
+    target = calm_home / "trees" / "roof-leak.yaml"
+    assert f"Copied quality to {target}." in result.stdout
+    assert "calm tree check" in result.stdout and "calm new --tree roof-leak" in result.stdout
+    copied = registry.resolve("roof-leak")
+    assert copied.id == "roof-leak"
+    assert copied.nodes.keys() == registry.resolve("quality").nodes.keys()
+    assert calm("tree", "check", str(target)).exit_code == 0
+    assert "roof-leak" in names_listed(calm("tree", "list").stdout)
+
+
+def test_copy_under_a_built_in_name_says_it_replaces_it(calm_home: Path) -> None:
+    result = calm("tree", "copy", "quality", "default")
+    assert result.exit_code == 0, result.output
+    assert "(it replaces the built-in 'default')" in result.stdout
+    assert registry.resolve("default").title == registry.resolve("quality").title
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nosuch", "mine"], "no tree named 'nosuch' (trees: default"),
+        (["quality", "Roof Leak"], "'Roof Leak' cannot name a tree"),
+        (["quality", "../escape"], "'../escape' cannot name a tree"),
+        (["quality", "_x"], "cannot name a tree"),
+        (["quality", "a" * 65], "cannot name a tree"),
+    ],
+)
+def test_copy_refuses_what_it_cannot_do(calm_home: Path, args: list[str], message: str) -> None:
+    result = calm("tree", "copy", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (calm_home / "trees").exists()
+
+
+def test_copy_never_overwrites_a_tree_of_yours(calm_home: Path) -> None:
+    assert calm("tree", "copy", "quality", "mine").exit_code == 0
+    target = calm_home / "trees" / "mine.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "# my changes\n", encoding="utf-8")
+    result = calm("tree", "copy", "delay", "mine")
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert target.read_text(encoding="utf-8").endswith("# my changes\n")

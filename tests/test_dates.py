@@ -92,6 +92,22 @@ ACCEPTED = [
     ("2026-12-01 9:30am", at(2026, 12, 1, 9, 30)),
     ("today 9am", at(2026, 11, 25, 9)),  # explicit day: stays today, the caller refuses it
     ("tonight 8pm", at(2026, 11, 25, 20)),
+    # next week: its Monday
+    ("next week", at(2026, 11, 30)),
+    ("next week 4pm", at(2026, 11, 30, 16)),
+    # a day and a month, either way round, as calm shows dates too
+    ("3 dec", at(2026, 12, 3)),
+    ("dec 3", at(2026, 12, 3)),
+    ("3rd December", at(2026, 12, 3)),
+    ("Thu 3 Dec 09:00", at(2026, 12, 3)),
+    ("thu, 3 dec at 4pm", at(2026, 12, 3, 16)),
+    ("3 dec 2026 14:30", at(2026, 12, 3, 14, 30)),
+    ("sept 1", at(2027, 9, 1)),
+    ("25 nov 4pm", at(2026, 11, 25, 16)),  # today is not past yet
+    ("1 jan", at(2027, 1, 1)),  # no year: the next one from today
+    ("Fri 1 Jan 2027", at(2027, 1, 1)),
+    ("Mon 23 Nov 09:00", at(2026, 11, 23)),  # this year's Monday: past, for the caller to refuse
+    ("29 feb", at(2028, 2, 29)),  # the next leap day
 ]
 
 
@@ -140,6 +156,11 @@ REFUSED = [
     "2026-12-01T14:30 4pm",
     "tomorrow tomorrow",
     "fri 9",
+    "31 feb",
+    "32 dec",
+    "3 decembre",
+    "wed 3 dec",  # 3 Dec 2026 is a Thursday
+    "3 dec 99999",
 ]
 
 
@@ -151,6 +172,16 @@ def test_parse_when_refuses_with_the_input_quoted(text: str) -> None:
     assert f'"{text}"' in message
     assert EXAMPLE_HINT in message
     assert "\n" not in message
+
+
+def test_a_weekday_that_does_not_fit_the_date_says_which_it_is() -> None:
+    with pytest.raises(BadInput, match="3 Dec 2026 is a Thursday"):
+        parse_when("wed 3 dec", NOW)
+
+
+@pytest.mark.parametrize("text", ["Wed 25 Nov 11:00", "Fri 27 Nov 09:00", "Fri 1 Jan 2027 09:00"])
+def test_what_calm_shows_reads_back_as_the_same_time(text: str) -> None:
+    assert format_when(parse_when(text, NOW), NOW) == text
 
 
 @pytest.mark.parametrize("text", ["+99999d", "+3700d", "+999999999999999999999999w", "9999-12-31"])

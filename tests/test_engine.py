@@ -273,7 +273,7 @@ def test_template_fallback_is_used_for_a_skipped_answer() -> None:
 def test_computed_defaults_are_offered_and_taken_on_enter() -> None:
     result, prompter, _ = interview(steps() + [("review", None)])
     assert prompter.last("contact").default == "Ann Lee on 01234 567890"
-    assert prompter.last("when").default == "2026-11-27 09:00"
+    assert prompter.last("when").default == "Fri 27 Nov 09:00"  # as calm shows dates
     assert result == PLAIN_RESULT
     # questions without a default offer nothing
     assert prompter.last("story").default is None
@@ -416,16 +416,17 @@ def test_back_at_the_first_question_asks_again_with_an_error() -> None:
         ("phone", "call me", "Digits and spaces, six or more.", "01234 567890", "01234 567890"),
         ("wants", "refund, redo, sorry", "Pick the two that matter most.", "sorry", ["sorry"]),
         ("heat", "1", "If it were a 1 they would not have rung: pick 2 or more.", "3", 3),
-        (
+        (  # the reason first, saying which day calm took, then the tree's own message
             "when",
             "yesterday",
-            "Pick a time from now up to 30 days ahead.",
+            "Tue 24 Nov 09:00 is in the past. Pick a time from now up to 30 days ahead.",
             "tomorrow 9am",
             "2026-11-26T09:00:00+00:00",
         ),
         (
             "when",
             "+60d",
+            "Sun 24 Jan 2027 09:00 is more than 30 days ahead. "
             "Pick a time from now up to 30 days ahead.",
             "+30d",
             "2026-12-25T09:00:00+00:00",
@@ -575,7 +576,10 @@ def test_invalid_prefilled_answer_is_asked_with_its_error() -> None:
     heat = prompter.last("heat")
     assert (heat.error, heat.default) == ("9 is outside 1 to 5", 9)
     when = prompter.last("when")
-    assert (when.error, when.default) == ("Pick a time from now up to 30 days ahead.", "yesterday")
+    assert (
+        when.error == "Tue 24 Nov 09:00 is in the past. Pick a time from now up to 30 days ahead."
+    )
+    assert when.default == "yesterday"
     assert result == {**PLAIN_RESULT, "when": "2026-11-26T09:00:00+00:00"}
 
 
@@ -644,7 +648,7 @@ def test_non_interactive_lists_every_missing_and_invalid_answer_at_once() -> Non
     assert by_id["heat"].startswith("9 is outside 1 to 5")
     assert "teleport" in by_id["wants"]
     assert by_id["story"].startswith("missing answer")
-    assert by_id["when"].startswith("Pick a time from now up to 30 days ahead.")
+    assert by_id["when"].startswith("Tue 24 Nov 09:00 is in the past. Pick a time from now up")
     assert "7 answers missing or invalid" in err.message
 
 

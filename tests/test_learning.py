@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -301,20 +302,25 @@ def test_patterns_on_screen_calls_out_what_keeps_coming_back(
     result = calm("patterns", "--since", "90d")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
-    assert "9 case(s) in the last 90d" in text
+    assert "9 cases in the last 90 days" in text
     for title in ("By situation", "By root cause (from reviews)", "What they wanted", "By month"):
         assert title in text
-    assert "firm date" in text  # choice values read as words on screen
-    assert "median 3.0 days, mean 7.3, longest 20.0 (5 closed)" in text
+    # words, not codes: the label a choice shows, a situation's title, a month's name
+    assert "a date they can count on" in text and "firm date" not in text
+    assert "A complaint about the quality of the work" in text
+    assert not re.search(r"(^| )(quality|default) █", text)
+    assert re.search(r"Nov 2026 █+ \d", text)
+    assert "what bar n" not in text  # no column headings
+    assert "half took 3.0 days or less; on average 7.3, at most 20.0 (5 cases closed)" in text
     # One call-out per recurring cause or situation; none for workmanship (heard twice).
     assert text.count("heard this before") == 3
-    assert "Root cause 'communication': 4 times." in text
-    assert "Situation 'default': 4 times." in text
-    assert "Situation 'quality': 3 times." in text
-    assert "'workmanship'" not in text
-    assert "about 26 customers who never said anything" in text
+    assert "Root cause “communication”: 4 cases." in text
+    assert "Situation “Returning an upset customer's call”: 4 cases." in text
+    assert "Situation “A complaint about the quality of the work”: 3 cases." in text
+    assert "“workmanship”" not in text
+    assert "about 26 others say nothing (White House Office of Consumer Affairs)" in text
     # The communication lessons, newest first, right under its call-out.
-    panel = text[text.index("Root cause 'communication'") : text.index("Situation 'default'")]
+    panel = text[text.index("Root cause “communication”") : text.index("Situation “Returning")]
     assert "Lessons you recorded:" in panel
     assert panel.index(f"• {L_TEXT}") < panel.index(f"• {L_WRITE}") < panel.index(L_SUMMARY)
     assert panel.count(L_WRITE) == 1
@@ -324,7 +330,7 @@ def test_patterns_call_out_without_lessons_says_how_to_record_one() -> None:
     for day in ("2026-11-02", "2026-11-03", "2026-11-04"):
         add_case("Kim Lowe", "delay", f"{day}T09:00", "firm_date")
     text = flat(calm("patterns").stdout)
-    assert "Situation 'delay': 3 times." in text
+    assert "Situation “A missed date or slow progress”: 3 cases." in text
     assert "No lesson recorded yet: `calm review CASE` after the next one." in text
     assert "Kim Lowe" in text  # a repeat customer, three times
 
@@ -344,7 +350,7 @@ def test_patterns_shows_at_most_the_five_newest_lessons() -> None:
 def test_patterns_with_no_cases_says_zero_and_succeeds() -> None:
     result = calm("patterns")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "0 case(s) in the last 90d"
+    assert result.stdout.strip() == "0 cases in the last 90 days"
     data = patterns_json("--since", "all")
     assert data["cases"] == 0
     assert data["recurring"] == []
@@ -367,7 +373,7 @@ def test_patterns_skips_a_corrupt_case_file_with_a_warning_naming_it(
     screen = calm("patterns")
     assert screen.exit_code == 0
     assert "2026-11-01-broken.yaml" in screen.stderr
-    assert "9 case(s)" in screen.stdout
+    assert "9 cases" in screen.stdout
 
 
 @pytest.mark.parametrize("since", ["soon", "-5d", "90y"])
@@ -521,7 +527,7 @@ def test_show_displays_the_review(lee: Case, tmp_path: Path) -> None:
     assert "Root cause: communication" in text
     assert f"Lesson: {L_WRITE}" in text
     assert f"Change to make: {REVIEW_ANSWERS['change']}" in text
-    assert "reviewed root_cause: communication" in text  # in the history
+    assert "reviewed root cause: communication" in text  # in the history, in words
 
 
 def test_show_displays_what_went_well(lee: Case, tmp_path: Path) -> None:
@@ -565,9 +571,7 @@ def test_the_tree_picker_of_calm_new_does_not_offer_review(
         return Asked()
 
     monkeypatch.setattr(questionary, "select", select)
-    monkeypatch.setattr(
-        "calmcli.cli.prompts.ask", lambda question, back=False: question.unsafe_ask()
-    )
+    monkeypatch.setattr("calmcli.cli.widgets.ask", lambda question, **_: question.unsafe_ask())
     tree = new_cmd._pick_tree()
     assert tree.id == "quality"
     assert "review" in [e.name for e in registry.entries()]  # it exists ...

@@ -3,6 +3,8 @@
 `Term` wraps a pexpect child. It keeps everything the program has printed, with ANSI escape
 codes removed, and `expect` waits for a piece of text to show up after the last match, so a test
 reads like a conversation: wait for the question, press keys, wait for the next question.
+It also feeds the output to a screen model (pyte) of the terminal's size, so a test can check
+what a person would see: `screen()` is the visible rows, `wait_screen` waits for text on them.
 Keys are only ever sent after the prompt they answer has been drawn: prompt_toolkit switches the
 terminal to raw mode before it draws, so a key sent earlier could reach a cooked terminal (where
 Ctrl-C would be a signal and Enter a line feed).
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
 
 if sys.platform == "win32":  # pragma: no cover - pexpect.spawn needs a POSIX pty
     pytest.skip("pseudo-terminal tests need a POSIX system", allow_module_level=True)
@@ -53,16 +56,19 @@ class Keyboard(StrEnum):
     CtrlC = "\x03"
     CtrlU = "\x15"  # prompt_toolkit (emacs keys): delete the line before the cursor
     EscEnter = "\x1b\r"  # finish a multi-line text
+    Esc = "\x1b"
 
 
 class Term:
     """A running `calm` in a pseudo-terminal, with its output kept as plain text."""
 
-    def __init__(self, child: pexpect.spawn) -> None:
+    def __init__(self, child: pexpect.spawn, rows: int = ROWS, cols: int = COLS) -> None:
         self.child = child
         self.raw = ""
         self.pos = 0  # where in `text` the next expect starts looking
         self.exitstatus: int | None = None
+        self.model = pyte.Screen(cols, rows)
+        self.stream = pyte.Stream(self.model)
 
     @property
     def text(self) -> str:
@@ -72,7 +78,9 @@ class Term:
     def _read(self, timeout: float) -> bool:
         """Read what is available; False once the program has closed the terminal."""
         try:
-            self.raw += self.child.read_nonblocking(65536, timeout=timeout)
+            chunk = self.child.read_nonblocking(65536, timeout=timeout)
+            self.raw += chunk
+            self.stream.feed(chunk)
         except pexpect.TIMEOUT:
             pass
         except pexpect.EOF:
@@ -98,6 +106,30 @@ class Term:
                 raise self._fail(f"timed out after {timeout:g} s waiting for {needle!r}")
             if not self._read(min(left, 0.2)) and needle not in self.text[self.pos :]:
                 raise self._fail(f"calm exited (status {self._status()}) before {needle!r}")
+
+    def screen(self) -> list[str]:
+        """The terminal's rows as a person sees them now (trailing spaces removed)."""
+        return [row.rstrip() for row in self.model.display]
+
+    def wait_screen(
+        self, needle: str | Callable[[list[str]], bool], timeout: float = EXPECT_TIMEOUT
+    ) -> list[str]:
+        """Wait until `needle` is on one row of the screen (or the screen satisfies it);
+        return the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.screen()
+            if needle(rows) if callable(needle) else any(needle in row for row in rows):
+                return rows
+            left = deadline - time.monotonic()
+            if left <= 0:
+                shown = "\n".join(rows)
+                raise AssertionError(f"timed out waiting for {needle!r} on the screen:\n{shown}")
+            if not self._read(min(left, 0.2)):
+                rows = self.screen()
+                if needle(rows) if callable(needle) else any(needle in row for row in rows):
+                    return rows
+                raise AssertionError(f"calm exited before {needle!r} was on the screen")
 
     def send(self, *keys: str) -> None:
         self.child.send("".join(str(k) for k in keys))
@@ -162,20 +194,24 @@ def calm_env(calm_home: Path) -> dict[str, str]:
 
 @pytest.fixture
 def spawn_calm(calm_exe: Path, calm_env: dict[str, str]) -> Iterator[Callable[..., Term]]:
-    """Start `calm ARGS...` in a 40x120 pseudo-terminal; anything left running is killed after."""
+    """Start `calm ARGS...` in a pseudo-terminal (40x120 unless `size=(rows, cols)`), with
+    `env` added to its environment; anything left running is killed after."""
     started: list[Term] = []
 
-    def spawn(*args: str) -> Term:
+    def spawn(
+        *args: str, size: tuple[int, int] = (ROWS, COLS), env: dict[str, str] | None = None
+    ) -> Term:
+        rows, cols = size
         child = pexpect.spawn(
             str(calm_exe),
             list(args),
-            env=calm_env,
-            dimensions=(ROWS, COLS),
+            env={**calm_env, "COLUMNS": str(cols), "LINES": str(rows), **(env or {})},
+            dimensions=(rows, cols),
             encoding="utf-8",
             codec_errors="replace",
             timeout=EXPECT_TIMEOUT,
         )
-        term = Term(child)
+        term = Term(child, rows, cols)
         started.append(term)
         return term
 

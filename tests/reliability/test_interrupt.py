@@ -112,16 +112,15 @@ def spawn(calm_home: Path) -> Any:
 
 
 def skip_breathing(term: Term) -> None:
-    term.expect("Take a short breathing pause first?")
-    term.send(Keyboard.Down, Keyboard.Enter)
-    term.expect("Take a short breathing pause first? Skip, I'm ready")
+    term.expect("Enter: start")
+    term.send(Keyboard.Enter)
 
 
 def answer(term: Term, step: Step) -> None:
     term.expect(step.prompt)
     if step.kind in ("select", "ratings"):
         term.send(step.keys, Keyboard.Enter)
-        term.expect(f"{step.prompt} {step.shown}")
+        term.expect(f"{step.prompt} {' '.join(step.shown.split())}")
     elif step.kind == "longtext":
         term.send(step.keys, Keyboard.EscEnter)
     else:
@@ -197,8 +196,8 @@ def test_signal_between_answers_keeps_them_and_resume_continues(
 
     resumed = spawn("new", "--resume")
     before = resumed.expect(next_prompt)
-    for step in STEPS[:given]:
-        assert step.prompt not in before, f"{step.id} was asked again after --resume"
+    for step in STEPS[:given]:  # (the opening lines may quote the last answer, unasked)
+        assert f"? {step.prompt}" not in before, f"{step.id} was asked again after --resume"
     assert "breathing pause" not in before
     resumed.send(Keyboard.CtrlC)
     assert resumed.wait_exit() == 130
@@ -218,7 +217,7 @@ def answers_file(tmp_path: Path) -> Path:
 
 def to_review(term: Term) -> None:
     skip_breathing(term)
-    term.expect("All correct?")
+    term.expect("Check your answers")
     term.expect("Looks right: make the call plan")
 
 

@@ -224,7 +224,7 @@ def test_forty_columns(cases: list[Case], answers: Path, calm_home: Path) -> Non
 
 @pytest.mark.e2e
 def test_forty_column_pseudo_terminal(cases: list[Case]) -> None:
-    env = calm_env(TERM="xterm")
+    env = calm_env(TERM="xterm", PAGER="cat")  # the output itself, not a pager's screen
     env.pop("COLUMNS")  # Rich asks the terminal: 40 columns
     for args in (["show", cases[0].id], ["followup", "--all"]):
         code, raw = pty_output(args, env, cols=40)

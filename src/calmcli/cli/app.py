@@ -110,8 +110,23 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="No boxes, animation or redrawing; numbered choices (also CALM_PLAIN=1).",
+        ),
+    ] = False,
 ) -> None:
     """Data lives in $CALM_HOME (see `calm tree list` for trees)."""
+    if plain:
+        import os
+
+        from calmcli.cli import output
+
+        os.environ["CALM_PLAIN"] = "1"
+        output.out.cache_clear()
+        output.err.cache_clear()
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)

@@ -1,12 +1,27 @@
-"""The two consoles calm prints to. Rich is told not to read markup or highlight in user text."""
+"""The two consoles calm prints to. Rich is told not to read markup or highlight in user text.
+
+Plain mode (`calm --plain`, or CALM_PLAIN=1) is for screen readers and simple terminals: the
+consoles draw no boxes or rules (a panel's title becomes a line of its own), and the prompts
+and the breathing exercise redraw nothing (see `cli.prompts`).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
+from itertools import chain
+from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.segment import Segment
+from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from calmcli.errors import CalmError
 from calmcli.textsafe import clean
@@ -33,14 +48,56 @@ def _width() -> int | None:
     return max(MIN_WIDTH, columns)
 
 
+def is_plain() -> bool:
+    return os.environ.get("CALM_PLAIN", "").strip() not in ("", "0")
+
+
+class PlainConsole(Console):
+    """A console that draws no boxes: panels lose their frame, rules keep only their title and
+    tables their columns. Nested renderables pass through `render` too, so this holds at any
+    depth."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        while (plain := unboxed(renderable)) is not renderable:
+            renderable = plain
+        return super().render(renderable, options)
+
+
+def unboxed(renderable: Any) -> Any:
+    """The renderable without its box, or itself when it has none."""
+    if isinstance(renderable, Panel):
+        title = renderable.title
+        if not title:
+            return renderable.renderable
+        heading = title.copy() if isinstance(title, Text) else Text(str(title))
+        heading.stylize("bold")
+        return Group(heading, renderable.renderable)
+    if isinstance(renderable, Rule):
+        title = renderable.title
+        return title if isinstance(title, Text) else Text(str(title), style="bold")
+    if isinstance(renderable, Table) and renderable.box is not None:
+        renderable.box = None
+    if isinstance(renderable, Tree):  # guides become indentation
+        children = [Padding(child, (0, 0, 0, 4), expand=False) for child in renderable.children]
+        return Group(*children) if renderable.hide_root else Group(renderable.label, *children)
+    return renderable
+
+
+def _console(**kwargs: Any) -> Console:
+    kind = PlainConsole if is_plain() else Console
+    return kind(highlight=False, width=_width(), **kwargs)
+
+
 @cache
 def out() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=_width())
+    return _console(soft_wrap=False)
 
 
 @cache
 def err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True, width=_width())
+    return _console(stderr=True, soft_wrap=True)
 
 
 def say(text: str, *, style: str | None = None) -> None:
@@ -67,3 +124,115 @@ def report(exc: CalmError) -> None:
     console.print(f"calm: {clean(exc.message)}", style="bold red", markup=False)
     for line in exc.details:
         console.print(f"  {clean(line)}", markup=False)
+
+
+def pager_command() -> str | None:
+    """The pager for long output: `$PAGER` (empty or `cat`: none), else `less -FRX`; none when
+    stdout is not a terminal (piped, redirected), in plain mode or on a dumb terminal."""
+    import shlex
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty() or is_plain() or os.environ.get("TERM") == "dumb":
+        return None
+    chosen = os.environ.get("PAGER")
+    if chosen is not None:
+        try:
+            words = shlex.split(chosen)
+        except ValueError:  # unbalanced quotes: not a command calm can run
+            words = [""]
+        if not words or words[0] == "cat":
+            return None
+        if words[0] and shutil.which(words[0]):
+            return chosen
+    return "less -FRX" if shutil.which("less") else None
+
+
+@contextmanager
+def paged() -> Iterator[Console]:
+    """Print through a pager on a terminal when the output is taller than the screen; print
+    directly otherwise, or when no pager can be started."""
+    console = out()
+    command = pager_command()
+    if command is None:
+        yield console
+        return
+    with console.capture() as captured:
+        yield console
+    text = captured.get()
+    if text.count("\n") < console.height or not _page(command, text):
+        console.file.write(text)
+        console.file.flush()
+
+
+def _page(command: str, text: str) -> bool:
+    """Show `text` in the pager; False when it could not run (then the caller prints it)."""
+    import signal
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+    try:
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8", "replace"), env=env)
+    except OSError:
+        return False
+    finally:
+        signal.signal(signal.SIGINT, before)
+    return done.returncode != 127
+
+
+def paged_lines(lines: Iterable[Text]) -> int:
+    """Print lines as they come: through the pager once there is more than a screen of them
+    (so the first screen shows before the last line is even read: a listing of 100,000 cases
+    starts at once), directly otherwise. Returns how many lines there were."""
+    console = out()
+    stream = iter(lines)
+    command = pager_command()
+    head: list[Text] = []
+    if command is not None:
+        for line in stream:
+            head.append(line)
+            if len(head) >= console.height:
+                break
+        else:
+            command = None  # it all fits on the screen
+    if command is None:
+        count = 0
+        for line in chain(head, stream):
+            console.print(line, no_wrap=True, overflow="ellipsis")
+            count += 1
+        return count
+    return _stream_to_pager(command, chain(head, stream), console)
+
+
+def _stream_to_pager(command: str, lines: Iterator[Text], console: Console) -> int:
+    import io
+    import signal
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+    count = 0
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+        assert proc.stdin is not None
+        pipe = io.TextIOWrapper(proc.stdin, encoding="utf-8", errors="replace")
+        to_pager = Console(
+            file=pipe,
+            width=console.width,
+            force_terminal=console.is_terminal,
+            color_system=console.color_system,  # type: ignore[arg-type]
+            highlight=False,
+            soft_wrap=False,
+        )
+        try:
+            for line in lines:
+                to_pager.print(line, no_wrap=True, overflow="ellipsis")
+                count += 1
+            pipe.close()
+        except (BrokenPipeError, OSError):
+            pass  # the pager was quit before the end: nothing more to show
+        proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, before)
+    return count

@@ -1,4 +1,4 @@
-"""Reading and showing follow-up times: "tomorrow 9am", "+2wd", "2026-12-01 14:30".
+"""Reading and showing follow-up times: "tomorrow 9am", "2 working days", "2026-12-01 14:30".
 
 A contractor types a follow-up time in a hurry, often while the customer is still upset, so the
 parser accepts the handful of forms people actually type and refuses everything else with a
@@ -35,7 +35,7 @@ __all__ = [
     "to_iso",
 ]
 
-EXAMPLES = '"tomorrow 9am", "fri", "+3d", "next tuesday 4pm" or "2026-12-01 14:30"'
+EXAMPLES = '"tomorrow 9am", "fri", "+3d", "next week", "3 dec 4pm" or "2026-12-01 14:30"'
 """Forms quoted in every refusal, so the user's next attempt is likely to work."""
 
 MAX_INPUT_CHARS = 100
@@ -51,6 +51,7 @@ TONIGHT = time(19, 0)
 """Early enough to still be a polite time to call."""
 
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_ABBR = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 )  # fmt: skip
@@ -58,6 +59,12 @@ _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+_MONTHS: dict[str, int] = {
+    **{name.lower(): i for i, name in enumerate(_MONTH_NAMES, 1)},
+    **{name.lower(): i for i, name in enumerate(_MONTH_ABBR, 1)},
+    "sept": 9,
+}
 
 _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("mon", "monday"), 0),
@@ -115,6 +122,11 @@ _ISO_DATETIME_RE = re.compile(
     r"(?P<tz>z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
     _FLAGS,
 )
+_DAY_MONTH_RE = re.compile(
+    r"(?:(?P<wd>[a-z]+),?\s)?(?:(?P<d1>[0-9]{1,2})(?:st|nd|rd|th)?\s(?P<m1>[a-z]+)"
+    r"|(?P<m2>[a-z]+)\s(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)?),?(?:\s(?P<y>[0-9]{4}))?",
+    _FLAGS,
+)
 _WEEKDAY_RE = re.compile(r"(?:(?:next|this)\s)?(?P<day>[a-z]+)", _FLAGS)
 _RELATIVE_RE = re.compile(
     r"(?:\+\s?|in\s)?(?P<n>[0-9]+)\s?(?P<unit>[a-z]+(?:\s[a-z]+)?)",
@@ -134,7 +146,13 @@ def parse_when(text: str, now: datetime) -> datetime:
       as past with a clear message rather than "can't read").
     - a weekday, full or short (`fri`, `friday`): the next such day *strictly after* today, so
       `fri` typed on a Friday means a week later. `this fri` and `next fri` mean the same thing:
-      people use "next" inconsistently, and a fixed rule that is easy to state beats a guess.
+      people use "next" inconsistently, and a fixed rule that is easy to state beats a guess
+      (the prompts echo the day taken, so nobody has to know the rule).
+    - `next week`: Monday of next week.
+    - a day and a month, in either order, with an optional weekday and year: `3 dec`,
+      `dec 3`, `3rd december 2026`, `Thu 3 Dec` (how calm shows dates, so a date it offers can
+      be typed back). Without a year it is the next such day from today; a weekday that does
+      not fit the date is refused.
     - offsets: `+3d`, `+2w`, `+4h`, `+30m`, `in 3 days`, `3 days`, `in 2 weeks`, `in 4 hours`,
       and working days (Sat/Sun skipped, counted strictly after today): `+2wd`,
       `2 working days`, `in 2 working days`.
@@ -182,10 +200,15 @@ def check_not_past(when: datetime, now: datetime) -> None:
     One minute of slack lets "now-ish" times through (the user typed `10:00` at 10:00:40).
     """
     if when < now - timedelta(minutes=1):
-        raise BadInput(
-            f'{format_when(when, now)} is in the past; pick a time after now, like "tomorrow 9am" '
-            'or "+2wd"'
-        )
+        raise BadInput(f"{past(when, now)}; pick a time after now, like {SOON}")
+
+
+SOON = '"tomorrow 9am" or "2 working days"'
+
+
+def past(when: datetime, now: datetime) -> str:
+    """Why a time is refused as past, in words: "Mon 30 Nov 09:00 is in the past"."""
+    return f"{format_when(when, now)} is in the past"
 
 
 def default_followup(now: datetime) -> datetime:
@@ -256,10 +279,8 @@ def _read_date(text: str, part: str, now: datetime) -> date | datetime:
     fixed = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
     if part in fixed:
         return today + timedelta(days=fixed[part])
-
-    shown = _as_shown(text, part, today)
-    if shown is not None:
-        return shown
+    if part == "next week":
+        return today + timedelta(days=7 - today.weekday())
 
     m = _ISO_DATE_RE.fullmatch(part)
     if m:
@@ -276,30 +297,41 @@ def _read_date(text: str, part: str, now: datetime) -> date | datetime:
     if m and m["unit"] in _UNITS:
         return _apply_offset(text, int(m["n"]), _UNITS[m["unit"]], now)
 
+    m = _DAY_MONTH_RE.fullmatch(part)
+    if m and (m["m1"] or m["m2"]) in _MONTHS and (m["wd"] is None or m["wd"] in _WEEKDAYS):
+        return _day_month(text, m, today)
+
     raise _cant_read(text)
 
 
-_SHOWN_RE = re.compile(
-    r"(?:(?P<wd>[a-z]{3})\s)?(?P<d>[0-9]{1,2})\s(?P<mon>[a-z]{3})(?:\s(?P<y>[0-9]{4}))?", _FLAGS
-)
-
-
-def _as_shown(text: str, part: str, today: date) -> date | None:
-    """A date the way calm shows one ("Fri 4 Dec", "Fri 4 Dec 2027"), so a date calm offers as
-    a default can be accepted as it stands. Without a year: the next such day from today."""
-    m = _SHOWN_RE.fullmatch(part)
-    months = [name.lower() for name in _MONTH_ABBR]
-    if not m or m["mon"] not in months:
-        return None
-    month = months.index(m["mon"]) + 1
-    year = int(m["y"]) if m["y"] else today.year
-    target = _make_date(text, year, month, int(m["d"]))
-    if not m["y"] and target < today:
-        target = _make_date(text, year + 1, month, int(m["d"]))
-    if m["wd"] and m["wd"] != _DAY_ABBR[target.weekday()].lower():
-        raise _cant_read(text, f"{target:%-d %b %Y} is a {_DAY_ABBR[target.weekday()]}")
+def _day_month(text: str, m: re.Match[str], today: date) -> date:
+    """`3 dec`, `Thu 3 Dec 2026`. Without a year: the next such day from today on, unless the
+    weekday given fits this year's (already past) day, which is then what was meant."""
+    month, day = _MONTHS[m["m1"] or m["m2"]], int(m["d1"] or m["d2"])
+    weekday = _WEEKDAYS[m["wd"]] if m["wd"] else None
+    if m["y"]:
+        target = _make_date(text, int(m["y"]), month, day)
+    else:
+        this_year = _valid(today.year, month, day)
+        ahead = (_valid(y, month, day) for y in range(today.year, today.year + 9))
+        found = next((d for d in ahead if d is not None and d >= today), None)
+        if this_year is not None and this_year.weekday() == weekday:
+            found = this_year
+        if found is None:
+            raise _cant_read(text, f"{_MONTH_NAMES[month - 1]} has no day {day}")
+        target = found
     _check_range(text, target, today)
+    if weekday is not None and weekday != target.weekday():
+        shown = f"{target.day} {_MONTH_ABBR[month - 1]} {target.year}"
+        raise _cant_read(text, f"{shown} is a {_DAY_NAMES[target.weekday()]}")
     return target
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _apply_offset(text: str, n: int, unit: str, now: datetime) -> date | datetime:

@@ -20,10 +20,37 @@ class Beat:
     left: int
 
 
+BREATH = len(PHASES) * COUNT
+"""Seconds in one whole breath: in, hold, out, hold."""
+
+
+def breaths(seconds: int) -> int:
+    """Whole breaths nearest to `seconds` (half a breath rounds up), at least one."""
+    return max(1, (seconds + BREATH // 2) // BREATH)
+
+
+def length(seconds: int) -> int:
+    """How long `seconds` of breathing really lasts: whole breaths."""
+    return breaths(seconds) * BREATH
+
+
+def describe(seconds: int) -> str:
+    """The exercise's real length in words: "1 breath, 16 s", "4 breaths, 1 min 4 s"."""
+    n, total = breaths(seconds), length(seconds)
+    minutes, rest = divmod(total, 60)
+    took = (
+        f"{minutes} min {rest} s"
+        if minutes and rest
+        else f"{minutes} min"
+        if minutes
+        else f"{rest} s"
+    )
+    return f"{n} slow breath{'s' if n > 1 else ''}, {took}"
+
+
 def beats(seconds: int) -> Iterator[Beat]:
-    """One beat per second for `seconds` (rounded up to whole breaths of 16 seconds)."""
-    cycle = len(PHASES) * COUNT
-    total = max(cycle, -(-seconds // cycle) * cycle)
+    """One beat per second for `seconds`, rounded to whole breaths (see `length`)."""
+    total = length(seconds)
     for second in range(total):
         phase = PHASES[(second // COUNT) % len(PHASES)]
         yield Beat(phase, second % COUNT + 1, total - second)

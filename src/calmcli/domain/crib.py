@@ -13,7 +13,7 @@ from typing import Any
 
 from calmcli.clock.dates import format_when
 from calmcli.clock.now import from_iso
-from calmcli.domain import plan_v1
+from calmcli.domain import history, plan_v1
 from calmcli.domain.case import Case
 from calmcli.domain.lifecycle import REVIEW_LABELS
 from calmcli.domain.plan import CallPlan
@@ -132,24 +132,24 @@ def progress_markdown(case: Case, now: datetime | None) -> str:
         for c in case.checkins:
             reached = "reached" if c.get("reached") else "not reached"
             lines.append(
-                f"- {when(c.get('at'), now)}: {reached}, {c.get('satisfaction') or '-'}; "
+                f"- {when(c.get('at'), now)}: {reached}, "
+                f"{history.satisfaction(c.get('satisfaction')) or '-'}; "
                 f"{md(str(c.get('feedback') or ''))}"
             )
         lines.append("")
     if case.review:
         lines += ["## Review", ""]
         lines += [
-            f"- {label}: {md(str(case.review[k]))}"
+            f"- {label}: {md(history.review_value(k, case.review[k]))}"
             for k, label in REVIEW_LABELS
             if case.review.get(k) not in (None, "")
         ]
         lines.append("")
     lines += ["## History", ""]
     for e in case.history:
-        details = ", ".join(f"{k}: {v}" for k, v in e.items() if k not in ("at", "event"))
+        what, details = history.event(e, now)
         lines.append(
-            f"- {when(e.get('at'), now)} {e.get('event')}"
-            + (f" ({md(details)})" if details else "")
+            f"- {when(e.get('at'), now)} {what}" + (f" ({md(details)})" if details else "")
         )
     return "\n".join(lines) + "\n"
 

@@ -49,6 +49,9 @@ class Question:
     error: str | None
     can_go_back: bool
     check: Callable[[Any], str | None]
+    preview: Callable[[Any], str | None] = lambda raw: None
+    """What a raw answer would be stored as, in words ("Thu 3 Dec 09:00" for "thu"), or None
+    when it would be refused."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Interview:
         self.path: list[str] = []
         self.prefill: dict[str, Any] = dict(prefill or {})
         self.memory: dict[str, Any] = {}
+        self.suggested: dict[str, Any] = {}
         self.seen_notes: set[str] = set(seen_notes or ())
         self.on_change = on_change
         self.problems: list[ans.AnswerProblem] = []
@@ -128,7 +132,9 @@ class Interview:
         if isinstance(bound, QuestionNode):
             node = bound
         error: str | None = None
-        default = self.memory.get(node.id)
+        default = self.memory.get(node.id, self.suggested.get(node.id))
+        if default is not None:
+            default = node.offer(default, self.now())
         if node.id in self.prefill:
             raw = self.prefill.pop(node.id)
             try:
@@ -162,6 +168,15 @@ class Interview:
         value = ans.accept(node, raw, self.now())
         self.memory.pop(node.id, None)
         return value
+
+    def suggest(self, node_id: str, value: Any) -> None:
+        """Offer `value` as the default when `node_id` is asked (a known customer's phone). A
+        suggestion is never an answer: it is not kept in a draft and a prefill beats it. None
+        takes a suggestion back."""
+        if value is None:
+            self.suggested.pop(node_id, None)
+        else:
+            self.suggested[node_id] = value
 
     # -- going back and editing ---------------------------------------------------------------
 
@@ -206,13 +221,19 @@ class Interview:
 
     # -- what the prompter sees ----------------------------------------------------------------
 
-    def fill(self, template: str) -> str:
-        return render(template, ans.lookup(self.tree, self.answers, self.now()))
+    def fill(self, template: str, *, holes: bool = False) -> str:
+        """A text filled from the answers. An answer not given (and without a fallback) reads
+        as its name in brackets, "(customer name)", never as a hole; with `holes` (a default
+        value) it is left out."""
+        lookup = ans.lookup(self.tree, self.answers, self.now())
+        if holes:
+            return render(template, lookup)
+        return render(template, lookup, missing=lambda name: f"({name.replace('_', ' ')})")
 
     def default_for(self, node: QuestionNode) -> Any:
         default = node.default
         if isinstance(default, str):
-            return node.offer(self.fill(default), self.now())
+            return node.offer(self.fill(default, holes=True), self.now())
         return default
 
     def question(self, node: Node, default: Any, error: str | None) -> Question:
@@ -226,6 +247,7 @@ class Interview:
             error=error,
             can_go_back=self._previous_question() is not None,
             check=lambda raw: self._check(node, raw),
+            preview=lambda raw: self._preview(node, raw),
         )
 
     def _check(self, node: Node, raw: Any) -> str | None:
@@ -234,6 +256,13 @@ class Interview:
         except ans.Invalid as exc:
             return str(exc)
         return None
+
+    def _preview(self, node: Node, raw: Any) -> str | None:
+        try:
+            value = ans.accept(node, raw, self.now())
+        except ans.Invalid:
+            return None
+        return ans.display(node, value, self.now()) if value is not None else None
 
     def review_rows(self) -> list[ReviewRow]:
         rows = []

@@ -665,12 +665,23 @@ def seen_revision(case_id: str) -> int:
         db.close()
 
 
-def earlier(*, customer: str | None = None, tree: str | None = None) -> list[CaseSummary]:
-    """Earlier cases of a customer (any spelling of case, spaces and accents) or a situation,
-    newest first: a query on the index as it stands, without refreshing it (a hint while an
-    interview starts must not wait on a scan of the whole history)."""
+def earlier(
+    *, customer: str | None = None, tree: str | None = None, phone: str | None = None
+) -> list[CaseSummary]:
+    """Earlier cases of a customer (any spelling of case, spaces and accents), of a phone
+    number (its digits alone: "07700 900123" is "07700-900123") or of a situation, newest
+    first: a query on the index as it stands, without refreshing it (a hint while an interview
+    starts must not wait on a scan of the whole history)."""
     if customer is not None:
         where, arg = "WHERE customer_key = ?", customer_key(customer)
+    elif phone is not None:
+        digits = "".join(c for c in phone if c.isdigit())
+        if len(digits) < 6:
+            return []
+        column = "phone"
+        for c in " -().+/":
+            column = f"REPLACE({column}, '{c}', '')"
+        where, arg = f"WHERE {column} = ?", digits
     else:
         where, arg = "WHERE tree = ?", str(tree)
     return _query(f"{where} ORDER BY created_ts DESC LIMIT 200", (arg,))

@@ -180,8 +180,12 @@ class QuestionNode(Node, frozen=True, kw_only=True):
             return self._skipped()
         failed = self.failed(value, now)
         if failed is not None:
-            raise Invalid(self.validate.message or failed)
+            raise Invalid(self.refusal(failed))
         return value
+
+    def refusal(self, failed: str) -> str:
+        """What the user reads when a `validate` rule fails: the tree's message, if it has one."""
+        return self.validate.message or failed
 
     def _skipped(self) -> None:
         if self.required:
@@ -472,7 +476,7 @@ class DateNode(QuestionNode, tag="date", frozen=True, kw_only=True):
     """A date and time, stored as ISO 8601 text with the UTC offset."""
 
     widget: ClassVar[str] = "text"
-    hints: ClassVar[tuple[str, ...]] = ("e.g. tomorrow 9am, fri, +3d",)
+    hints: ClassVar[tuple[str, ...]] = ("e.g. tomorrow 9am, fri, next week, 3 dec 4pm",)
 
     default: Annotated[
         Template | None,
@@ -508,7 +512,7 @@ class DateNode(QuestionNode, tag="date", frozen=True, kw_only=True):
         if not default:
             return default
         try:
-            return dates.parse_when(str(default), now).strftime("%Y-%m-%d %H:%M")
+            return dates.format_when(dates.parse_when(str(default), now), now)
         except BadInput:
             return None
 
@@ -531,6 +535,16 @@ class DateNode(QuestionNode, tag="date", frozen=True, kw_only=True):
         from calmcli.clock import dates
 
         return self.validate.failed(dates.from_iso(value), now)
+
+    def refusal(self, failed: str) -> str:
+        """The reason first ("Mon 30 Nov 09:00 is in the past"), which says what calm took the
+        date to be, then the tree's own message."""
+        from calmcli.clock import dates
+
+        message = self.validate.message
+        if message:
+            return f"{failed}. {message}"
+        return f"{failed}; pick a time after now, like {dates.SOON}" if "past" in failed else failed
 
     def display(self, value: Any, now: datetime | None = None) -> str:
         from calmcli.clock import dates

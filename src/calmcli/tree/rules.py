@@ -135,8 +135,11 @@ class DateRules(Rules, frozen=True, kw_only=True):
         if self.not_past:
             try:
                 dates.check_not_past(when, now)
-            except BadInput as exc:
-                return exc.message
+            except BadInput:
+                return dates.past(when, now)
         if self.max_days_ahead is not None and when > now + timedelta(days=self.max_days_ahead):
-            return f"at most {self.max_days_ahead} days ahead"
+            n = self.max_days_ahead
+            return (
+                f"{dates.format_when(when, now)} is more than {n} day{'s' if n != 1 else ''} ahead"
+            )
         return None

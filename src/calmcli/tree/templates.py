@@ -163,8 +163,9 @@ def placeholders(template: str) -> list[Placeholder]:
 Lookup = Callable[[str], "Filled | str | None"]
 
 
-def render(template: str, lookup: Lookup) -> str:
-    """Fill `template`; `lookup(id)` gives an answer (Filled, or plain text), or None."""
+def render(template: str, lookup: Lookup, missing: Callable[[str], str] | None = None) -> str:
+    """Fill `template`; `lookup(id)` gives an answer (Filled, or plain text), or None. A
+    placeholder with no answer and no fallback reads as `missing(id)`, or as nothing."""
     out: list[str] = []
     for text, ph in _tokens(template):
         if ph is None:
@@ -177,6 +178,9 @@ def render(template: str, lookup: Lookup) -> str:
                 value = FILTERS[name][0](value)
         shown = value.text if value is not None else ""
         if not shown:
-            shown = ph.fallback if ph.fallback is not None else ""
+            if ph.fallback is not None:
+                shown = ph.fallback
+            else:
+                shown = missing(ph.name) if missing is not None else ""
         out.append(shown)
     return "".join(out)

@@ -52,15 +52,11 @@ def list_cases(
     if as_json:
         _json_lines(rows)
         return
+    from calmcli.cli.output import paged_lines
     from calmcli.cli.views.case import case_lines
 
-    console = out()
-    shown = 0
-    for line in case_lines(rows, now, console.width):
-        console.print(line, no_wrap=True, overflow="ellipsis")
-        shown += 1
-    if not shown:
-        console.print("No cases match.", markup=False)
+    if not paged_lines(case_lines(rows, now, out().width)):
+        out().print("No cases match.", markup=False)
 
 
 def _json_lines(rows: Iterable[CaseSummary]) -> None:
@@ -83,10 +79,12 @@ def show(case_ref: CaseArg) -> None:
     """Show a case: its call plan, what was agreed, the check-ins and the history."""
     from calmcli.casebook.find import resolve
     from calmcli.casebook.save import plan_of
+    from calmcli.cli.output import paged
     from calmcli.cli.views.case import case_view
 
     case = resolve(case_ref)
-    out().print(*case_view(case, plan_of(case)))
+    with paged() as console:
+        console.print(*case_view(case, plan_of(case)))
 
 
 def export(

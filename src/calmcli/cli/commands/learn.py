@@ -54,7 +54,9 @@ def review(
     elif sys.stdin.isatty() and sys.stdout.isatty():
         from calmcli.cli.prompts import QuestionaryPrompter
 
-        prompter = QuestionaryPrompter(out())
+        prompter = QuestionaryPrompter(
+            out(), breathing_seconds=0, finish="Looks right: save the review", kept=False
+        )
         if case.is_open:
             say(f"Case {case.id} is still open; you can review it again once it is closed.")
     else:
@@ -95,20 +97,32 @@ def patterns(
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return
+    from rich.console import Group
+
+    from calmcli.cli.output import paged
     from calmcli.cli.views.patterns import patterns_view
 
-    out().print(*patterns_view(result, since))
+    with paged() as console:
+        console.print(Group(*patterns_view(result, since)))
 
 
 def breathe(
     seconds: Annotated[
         int,
         typer.Option(
-            "--seconds", "-s", metavar="SECONDS", min=1, max=3600, help="How long: 1 to 3600."
+            "--seconds",
+            "-s",
+            metavar="SECONDS",
+            min=1,
+            max=3600,
+            help="About how long: 1 to 3600, rounded to whole 16-second breaths.",
         ),
     ] = 60,
 ) -> None:
-    """A guided box-breathing timer: in for four, hold for four, out for four, hold for four."""
+    """A guided box-breathing timer: in for four, hold for four, out for four, hold for four.
+
+    It says how long it lasts before it starts; q, Enter or Ctrl-C stop it."""
+    from calmcli.cli.output import is_plain
     from calmcli.cli.views.breathing import run_breathing
 
-    run_breathing(out(), seconds)
+    run_breathing(out(), seconds, animate=not is_plain())

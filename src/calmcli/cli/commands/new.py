@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 HELP = """Prepare for the call back: answer a few questions, get a call plan and a reminder.
 
 Keys: Ctrl-B goes back to the previous question; at the end you can change any answer.
-Every answer is saved as you go: after Ctrl-C, `calm new --resume` continues.
+Every answer is saved as you go: after Ctrl-C, `calm new --resume` continues;
+`calm new --drafts` lists interrupted interviews and `--discard` throws one away.
 """
 
 
@@ -53,15 +54,32 @@ def new(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted interview.")
     ] = False,
+    discard: Annotated[
+        bool, typer.Option("--discard", help="Throw away an interrupted interview.")
+    ] = False,
+    list_drafts: Annotated[
+        bool, typer.Option("--drafts", help="List interrupted interviews.")
+    ] = False,
     draft_ref: Annotated[
-        str | None, typer.Argument(metavar="DRAFT", help="With --resume: which draft.")
+        str | None,
+        typer.Argument(metavar="DRAFT", help="With --resume or --discard: which draft."),
     ] = None,
 ) -> None:
     from calmcli.casebook import drafting
     from calmcli.clock.now import local_now
 
-    if draft_ref and not resume:
-        raise BadInput("a DRAFT argument only makes sense with --resume")
+    if sum((resume, discard, list_drafts)) > 1:
+        raise BadInput("give one of --resume, --discard and --drafts")
+    if draft_ref and not (resume or discard):
+        raise BadInput("a DRAFT argument only makes sense with --resume or --discard")
+    if list_drafts or discard:
+        from calmcli.cli import draftpick
+
+        if list_drafts:
+            draftpick.show_drafts()
+        else:
+            draftpick.discard(draft_ref, interactive=not no_input and _can_prompt())
+        return
     if not no_input and not _can_prompt():
         raise BadInput(
             "calm new asks questions, but this is not a terminal; "
@@ -70,13 +88,20 @@ def new(
     draft: Draft | None = None
     prefill: dict[str, Any] = {}
     if resume:
-        draft = _pick_draft(draft_ref, interactive=not no_input)
+        from calmcli.cli.draftpick import pick_draft
+
+        draft = pick_draft(draft_ref, interactive=not no_input)
         earlier = drafting.already_saved(draft)
         if earlier is not None:
             _show_already_saved(earlier)
             return
         tree = _tree(draft.tree_ref)
         prefill.update(draft.answers)
+        if not no_input:
+            from calmcli.cli.output import out
+            from calmcli.cli.views.drafts import resuming
+
+            out().print(resuming(draft, tree, local_now()))
     else:
         tree = _tree(tree_ref) if tree_ref else _tree("default") if no_input else _pick_tree()
     if no_input:
@@ -116,7 +141,9 @@ def _interview_and_save(tree: Tree, prefill: dict[str, Any], draft: Draft) -> No
 
     saved: list[Created] = []  # filled inside the save, before a held signal can land
     try:
-        _recall(tree=tree.id)
+        from calmcli.store import index
+
+        _recall(index.earlier(tree=tree.id), f"this situation ({tree.id})")
         answers = drafting.interview(
             tree, prefill, draft, QuestionaryPrompter(out()), on_answer=_customer_recall()
         )
@@ -194,94 +221,74 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _recall(**query: str) -> None:
+def _recall(earlier: list[Any], what: str) -> None:
     from calmcli.cli.output import out
     from calmcli.cli.views.recall import recall_panel
-    from calmcli.store import index
 
-    what = query.get("customer") or f"this situation ({query.get('tree')})"
-    panel = recall_panel(index.earlier(**query), what)
+    panel = recall_panel(earlier, what)
     if panel is not None:
         out().print(panel)
 
 
 def _customer_recall() -> Any:
-    """Once the customer's name is known, say what earlier cases of theirs there were."""
-    told: set[str] = set()
+    """Once the customer's name is known (or, when the name finds nobody, their number), say
+    what earlier cases of theirs there were, and offer the number and job of the last one as
+    the defaults of those questions."""
+    told: set[tuple[str, str]] = set()
+    found_by_name = [False]
 
     def recall(walk: Any) -> None:
-        name = walk.answers.get("customer_name")
-        if name and str(name) not in told:
-            told.add(str(name))
-            _recall(customer=str(name))
+        from calmcli.store import index
+
+        name = str(walk.answers.get("customer_name") or "")
+        phone = str(walk.answers.get("customer_phone") or "")
+        if name and ("name", name) not in told:
+            told.add(("name", name))
+            found = index.earlier(customer=name)
+            found_by_name[0] = bool(found)
+            _recall(found, name)
+            _offer_known(walk, found)
+        if phone and not found_by_name[0] and ("phone", phone) not in told:
+            told.add(("phone", phone))
+            found = index.earlier(phone=phone)
+            if found:
+                _recall(found, f"this number ({found[0].customer})")
+                _offer_known(walk, found)
 
     return recall
 
 
-def _pick_tree() -> Tree:
-    import questionary
+def _offer_known(walk: Any, found: list[Any]) -> None:
+    """A known customer's number and last job, offered as the defaults of those questions
+    (a name that finds nobody takes back what an earlier name offered)."""
+    from calmcli.cli.output import say
 
-    from calmcli.cli.prompts import STYLE, ask
+    last = found[0] if found else None
+    offered = []
+    for node_id, what in (("customer_phone", "number"), ("job", "last job")):
+        value = getattr(last, "phone" if node_id == "customer_phone" else "job", "")
+        if node_id in walk.answers or node_id not in walk.tree.nodes:
+            continue
+        walk.suggest(node_id, value or None)
+        if value:
+            offered.append(what)
+    if offered:
+        say(f"Their {' and '.join(offered)} are offered below: Enter keeps them.", style="dim")
+
+
+def _pick_tree() -> Tree:
+    from calmcli.cli.prompts import pick
     from calmcli.textsafe import one_line
     from calmcli.tree import registry
     from calmcli.tree.model import NOT_SITUATIONS
 
     usable = registry.usable(registry.entries(leave_out=NOT_SITUATIONS))
-    choice = ask(
-        questionary.select(
-            "Which situation is it?",
-            choices=[
-                questionary.Choice(f"{one_line(e.title)}  ({name})", name)
-                for name, e in usable.items()
-            ],
-            style=STYLE,
-        )
+    choice = pick(
+        "Which situation is it?",
+        [(f"{one_line(e.title)}  ({name})", name) for name, e in usable.items()],
     )
     if choice is None:
         raise Interrupted("stopped before any answer; nothing to keep")
     picked = usable[choice].tree
     assert picked is not None  # `usable` holds loaded trees only
     return picked
-
-
-def _pick_draft(ref: str | None, *, interactive: bool) -> Draft:
-    from calmcli.cli.output import warn
-    from calmcli.clock.dates import format_when
-    from calmcli.store import drafts as store
-
-    found, warnings = store.list_drafts()
-    for line in warnings:
-        warn(f"skipped: {line}")
-    if ref:
-        match = [d for d in found if d.id == ref or d.id.startswith(ref)]
-        if len(match) == 1:
-            return match[0]
-        known = ", ".join(d.id for d in found) or "none"
-        what = "matches several drafts" if match else "is not a draft"
-        raise BadInput(f"{ref!r} {what} (drafts: {known})")
-    if not found:
-        raise BadInput("there is no interrupted interview to resume; start one with `calm new`")
-    if len(found) == 1:
-        return found[0]
-    if not interactive:
-        listing = [f"{d.id}  {d.customer or '(no name yet)'}  ({d.tree_id})" for d in found]
-        raise BadInput("several drafts; name one: calm new --resume DRAFT", details=listing)
-    import questionary
-
-    from calmcli.cli.prompts import STYLE, ask
-
-    picked = ask(
-        questionary.select(
-            "Which interview do you want to continue?",
-            choices=[
-                questionary.Choice(
-                    f"{d.customer or '(no name yet)'} · {d.tree_id} · "
-                    f"{len(d.answers)} answers · {format_when(d.updated)}",
-                    d.id,
-                )
-                for d in found
-            ],
-            style=STYLE,
-        )
-    )
-    return next(d for d in found if d.id == picked)

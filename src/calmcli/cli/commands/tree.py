@@ -52,17 +52,24 @@ def check(
     files: list[Path] = typer.Argument(  # noqa: B008
         None,
         metavar="FILE",
-        help="Tree files to check. Default: the built-ins and every tree of yours.",
+        help="Tree files (or names) to check. Default: the built-ins and every tree of yours.",
     ),
 ) -> None:
     """Check tree files; print every problem as file:line:column: node: message.
 
-    Exits 0 when every file is valid and 2 otherwise.
+    A tree's name (see `calm tree list`) stands for its file. Exits 0 when every file is
+    valid and 2 otherwise.
     """
     from calmcli.tree import registry
 
     if files:
-        listed = [registry.entry(f, builtin=registry.is_builtin(f)) for f in files]
+        named = (
+            {e.name: e.path for e in registry.entries()}
+            if any(not f.exists() and f.name == str(f) for f in files)
+            else {}
+        )
+        paths = [named.get(str(f), f) if not f.exists() else f for f in files]
+        listed = [registry.entry(f, builtin=registry.is_builtin(f)) for f in paths]
     else:
         listed = registry.entries()
     failed = 0
@@ -83,3 +90,45 @@ def schema() -> None:
     from importlib import resources
 
     print((resources.files("calmcli.tree") / "schema.json").read_text(encoding="utf-8"), end="")
+
+
+@app.command(short_help="Copy a tree to a new one of yours, to change")
+def copy(
+    name: str = typer.Argument(
+        ..., metavar="TREE", help="The tree to copy (see `calm tree list`)."
+    ),
+    new: str = typer.Argument(..., metavar="NEW", help="Your tree's name: a-z, 0-9, - and _."),
+) -> None:
+    """Copy a tree into $CALM_HOME/trees/NEW.yaml, with its id set to NEW, ready to change.
+
+    A tree of yours with a built-in's name is used instead of the built-in.
+    """
+    import re
+
+    from calmcli.files import paths
+    from calmcli.files.atomic import atomic_write
+    from calmcli.tree import registry
+    from calmcli.tree.parts import MAX_ID_LENGTH
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", new) or len(new) > MAX_ID_LENGTH:
+        raise BadInput(
+            f"{clean(new)[:60]!r} cannot name a tree: use a-z, 0-9, - and _ (not first), "
+            "such as roof-leak"
+        )
+    found = {e.name: e for e in registry.entries()}
+    if name not in found:
+        names = ", ".join(found)
+        raise BadInput(f"no tree named {clean(name)[:60]!r} (trees: {names})")
+    target = paths.trees_dir() / f"{new}.yaml"
+    if target.exists():
+        raise BadInput(f"{target} already exists: change that one, or pick another name")
+    text = found[name].path.read_text(encoding="utf-8")
+    copied, renamed = re.subn(r"^id:[^\n]*$", f"id: {new}", text, count=1, flags=re.MULTILINE)
+    if not renamed:
+        raise BadInput(f"{found[name].path}: no top-level 'id:' line to rename")
+    atomic_write(target, copied.encode("utf-8"))
+    registry.load_path(target)  # the copy is a valid tree, or this says why
+    replaces = f" (it replaces the built-in {new!r})" if new in found and new != name else ""
+    say(f"Copied {name} to {target}{replaces}.")
+    say(f"Change it with your editor, then: calm tree check {target}")
+    say(f"Use it with: calm new --tree {new}")

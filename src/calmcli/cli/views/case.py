@@ -14,6 +14,7 @@ from rich.text import Text
 from calmcli.cli.output import lit
 from calmcli.cli.views.promises import item_line
 from calmcli.clock import dates
+from calmcli.domain import history
 from calmcli.domain.crib import actions, when
 from calmcli.domain.lifecycle import REVIEW_LABELS
 from calmcli.textsafe import one_line
@@ -136,20 +137,20 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
             table.add_row(
                 lit(when(c.get("at"), now)),
                 "yes" if c.get("reached") else "no",
-                lit(c.get("satisfaction") or "-"),
+                lit(history.satisfaction(c.get("satisfaction")) or "-"),
                 lit(c.get("feedback") or ""),
             )
         parts.append(table)
     if case.review:
         parts.append(review_panel(case.review))
-    history = Table(title="History", title_justify="left", box=None, pad_edge=False)
-    history.add_column("when")
-    history.add_column("event")
-    history.add_column("details", overflow="fold")
-    for event in case.history:
-        details = ", ".join(f"{k}: {v}" for k, v in event.items() if k not in ("at", "event"))
-        history.add_row(lit(when(event.get("at"), now)), lit(event.get("event")), lit(details))
-    parts.append(history)
+    table = Table(title="History", title_justify="left", box=None, pad_edge=False)
+    table.add_column("when")
+    table.add_column("what")
+    table.add_column("details", overflow="fold")
+    for entry in case.history:
+        what, details = history.event(entry, now)
+        table.add_row(lit(when(entry.get("at"), now)), lit(what), lit(details))
+    parts.append(table)
     return parts
 
 
@@ -161,5 +162,5 @@ def review_panel(review: dict[str, Any]) -> Panel:
             if body:
                 body.append("\n")
             body.append(f"{label}: ", style="bold")
-            body.append(lit(value))
+            body.append(lit(history.review_value(key, value)))
     return Panel(body, title="Review", title_align="left")

@@ -4,7 +4,8 @@ answers a plain `calm followup` (the daily command) without loading Typer."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from calmcli.cli.output import out, warn
 
@@ -51,8 +52,33 @@ def show_due(
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if not items:
-        ahead = f" in the next {span_text}" if span_text else " today"
-        out().print(f"Nothing due{ahead}. Nice work keeping your promises.", markup=False)
+        out().print(nothing_due(listing.rows, now, span_text), markup=False, soft_wrap=True)
         return
     console = out()
     console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
+    if any(i.is_due for i in items):
+        console.print("Record one: calm followup done CASE", style="dim", markup=False)
+
+
+def nothing_due(rows: list[Any], now: datetime, span_text: str = "") -> str:
+    """What `calm followup` says when nothing is due: whether there are open cases at all,
+    and if so the next check-in, with the command that lists them all."""
+    from calmcli.clock import dates
+    from calmcli.textsafe import one_line
+
+    if not rows:
+        return "No open cases. When a customer rings upset: calm new"
+    from calmcli.cli.views.words import span
+
+    ahead = f" in the next {span(span_text)}" if span_text else " today"
+    coming = sorted((r.due, r.customer) for r in rows if r.due)
+    n = len(rows)
+    cases = f"{n} open case{'' if n == 1 else 's'}"
+    if not coming:
+        return f"Nothing due{ahead}; {cases}, none with a check-in set (calm followup --all)."
+    due, who = coming[0]
+    when = dates.format_when(dates.from_iso(due), now)
+    return (
+        f"Nothing due{ahead}; your promises are on track. Next: {one_line(who)}, {when} "
+        f"({cases}: calm followup --all)."
+    )

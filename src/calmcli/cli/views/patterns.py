@@ -1,68 +1,77 @@
-"""`calm patterns` on screen: bar charts of the counts and the "heard this before" call-outs."""
+"""`calm patterns` on screen: bar charts of the counts and the "heard this before" call-outs,
+in words: situations by their titles, wishes and causes by their labels, months by name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from calmcli.cli.output import lit
+from calmcli.cli.views import words
 from calmcli.domain.patterns import SILENT_PER_COMPLAINT, Patterns
 
 BAR_WIDTH = 30
+SILENT_SOURCE = "White House Office of Consumer Affairs"
 
 
-def bars(title: str, counts: dict[str, int]) -> Table | None:
+def bars(title: str, counts: dict[str, int], label: Callable[[str], str] = words.spaced) -> Any:
     if not counts:
         return None
-    table = Table(title=title, title_justify="left", title_style="bold", box=None, pad_edge=False)
-    table.add_column("what", overflow="fold", max_width=36)
+    table = Table(box=None, pad_edge=False, show_header=False)
+    table.add_column("what", overflow="fold", max_width=40)
     table.add_column("bar")
-    table.add_column("n", justify="right")
+    table.add_column("cases", justify="right")
     top = max(counts.values())
-    for label, n in counts.items():
+    for value, n in counts.items():
         width = max(1, round(n / top * BAR_WIDTH))
-        table.add_row(lit(label.replace("_", " ")), Text("█" * width, style="cyan"), str(n))
-    return table
+        table.add_row(lit(label(value)), Text("█" * width, style="cyan"), str(n))
+    return Group(Text(f"\n{title}", style="bold"), table)
 
 
 def patterns_view(p: Patterns, since: str) -> list[Any]:
-    period = "all time" if p.since is None else f"the last {since}"
-    parts: list[Any] = [Text(f"{p.cases} case(s) in {period}", style="bold")]
+    period = "all time" if p.since is None else f"the last {words.span(since)}"
+    parts: list[Any] = [Text(f"{words.plural(p.cases, 'case')} in {period}", style="bold")]
     if not p.cases:
         return parts
-    for title, counts in (
-        ("By situation", p.by_situation),
-        ("By root cause (from reviews)", p.by_root_cause),
-        ("What they wanted", p.by_outcome_wanted),
-        ("By month", p.by_month),
-        ("Satisfaction at the last check-in", p.satisfaction),
-        ("Repeat customers", p.repeat_customers),
+    for title, counts, label in (
+        ("By situation", p.by_situation, words.situation),
+        ("By root cause (from reviews)", p.by_root_cause, words.root_cause),
+        ("What they wanted", p.by_outcome_wanted, words.wanted),
+        ("By month", p.by_month, words.month),
+        ("Satisfaction at the last check-in", p.satisfaction, words.satisfaction),
+        ("Repeat customers", p.repeat_customers, str),
     ):
-        table = bars(title, counts)
-        if table is not None:
-            parts.append(table)
+        chart = bars(title, counts, label)
+        if chart is not None:
+            parts.append(chart)
     r = p.resolution_days
     if r["resolved"]:
+        closed = words.plural(int(r["resolved"] or 0), "case")
         parts.append(
             Text(
-                f"Time from first call to close: median {r['median']} days, "
-                f"mean {r['mean']}, longest {r['longest']} ({r['resolved']} closed)"
+                f"\nFrom first call to close: half took {r['median']} days or less; on average "
+                f"{r['mean']}, at most {r['longest']} ({closed} closed)."
             )
         )
     if p.recurring:
         parts.append(
             Text(
-                f"Heard three times or more. Each complaint stands for about "
-                f"{SILENT_PER_COMPLAINT} customers who never said anything, so each of these is "
-                "worth a change.",
+                f"\nHeard three times or more. For every customer who complains, about "
+                f"{SILENT_PER_COMPLAINT} others say nothing ({SILENT_SOURCE}), so each of "
+                "these is worth a change.",
                 style="bold yellow",
             )
         )
     for rec in p.recurring:
-        body = lit(f"{rec.kind.capitalize()} '{rec.value.replace('_', ' ')}': {rec.count} times.")
+        said = (
+            words.root_cause(rec.value) if rec.kind == "root cause" else words.situation(rec.value)
+        )
+        body = lit(f"{rec.kind.capitalize()} “{said}”: {words.plural(rec.count, 'case')}.")
         if rec.lessons:
             body.append("\nLessons you recorded:", style="bold")
             for lesson in rec.lessons:
