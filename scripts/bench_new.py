@@ -74,7 +74,7 @@ def main() -> None:
             cases[f"{label}: calm new --tree default"] = (
                 calm,
                 ["new", "--tree", "default"],
-                "breathing pause",
+                "breath",  # the first screen: "breathe first" now, "breathing pause" before
             )
             cases[f"{label}: calm new (tree picker)"] = (calm, ["new"], "Which situation")
         cases["peer: one questionary prompt"] = (sys.executable, [str(peer)], "breathing pause")

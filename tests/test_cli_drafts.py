@@ -15,8 +15,8 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from calmcli.casebook import drafting
+from calmcli.cli import newcase as new_cmd
 from calmcli.cli.app import app
-from calmcli.cli.commands import new as new_cmd
 from calmcli.cli.views.drafts import drafts_list, resuming
 from calmcli.clock import dates
 from calmcli.store import drafts, index

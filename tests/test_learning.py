@@ -558,7 +558,7 @@ def test_the_tree_picker_of_calm_new_does_not_offer_review(
 ) -> None:
     import questionary
 
-    from calmcli.cli.commands import new as new_cmd
+    from calmcli.cli import newcase as new_cmd
 
     offered: list[Any] = []
 

@@ -19,7 +19,7 @@ import sys
 import time
 
 from calmcli.casebook import save
-from calmcli.cli.commands import new
+from calmcli.cli import newcase as new
 from calmcli.domain.interview import Interview
 
 AT = os.environ.get("CALM_SIGNAL_AT", "")

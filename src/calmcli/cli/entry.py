@@ -7,6 +7,7 @@ prompt). Everything else goes to the Typer app. All of them run inside the one e
 
 from __future__ import annotations
 
+import os
 import sys
 
 from calmcli.cli.boundary import guarded
@@ -18,6 +19,14 @@ def due() -> int:
     from calmcli.cli.views.due import show_due
 
     show_due()
+    return 0
+
+
+def new(options: dict[str, object]) -> int:
+    """`calm new` with its everyday options: straight to the interview, without Typer."""
+    from calmcli.cli import newcase
+
+    newcase.run(**options)  # type: ignore[arg-type]
     return 0
 
 
@@ -46,4 +55,10 @@ def main() -> None:
         sys.exit(guarded(check))
     if args == ["followup"]:
         sys.exit(guarded(due))
+    if args[:1] == ["new"] and not os.environ.get("_CALM_COMPLETE"):
+        from calmcli.cli.newcase import parse
+
+        options = parse(args[1:])
+        if options is not None:
+            sys.exit(guarded(lambda: new(options)))
     sys.exit(guarded(app))
