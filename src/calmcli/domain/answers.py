@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from calmcli.errors import BadInput
-from calmcli.files import yamlsafe
 from calmcli.tree.kinds import Invalid, Node, empty
 from calmcli.tree.model import Tree
 from calmcli.tree.templates import Filled, render
@@ -78,6 +77,8 @@ def scan_answers_file(
     path: Path, tree: Tree, now: datetime
 ) -> tuple[dict[str, Any], list[AnswerProblem]]:
     """The usable answers, and a problem (with its `file:line:col`) for each unusable one."""
+    from calmcli.files import yamlsafe
+
     doc = yamlsafe.read_file(path, what="an answers file")
     data = doc.data
     if data is None:

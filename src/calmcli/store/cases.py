@@ -16,19 +16,17 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from calmcli.clock.now import from_iso, to_iso
 from calmcli.domain.case import STATUSES, Case, wants_text
 from calmcli.domain.ledger import Item
 from calmcli.errors import BadInput, CalmError
-from calmcli.files import paths, yamlsafe
+from calmcli.files import paths
 from calmcli.files.atomic import TEMP_PREFIX, atomic_write
 
 CASE_FORMAT = 1
 SLUG_MAX = 40
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
-MAX_CASE_BYTES = yamlsafe.MAX_BYTES
+MAX_CASE_BYTES = 1024 * 1024
 """What calm writes it can read back: a case over this is refused before it is written."""
 _LEGACY_PLANNED = ("Offer: ", "Agreed: ")
 
@@ -154,6 +152,8 @@ def _offer(data: dict[str, Any]) -> str:
 
 
 def dump_yaml(data: Any) -> str:
+    import yaml  # here, not at the top: `calm new` shows its first screen before it is needed
+
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -164,6 +164,8 @@ def case_path(case_id: str) -> Path:
 def load_case(path: Path, *, summary: bool = False) -> Case:
     """Read a case file. With `summary`, only what comes before its plan and answers (every
     field listings need): a fraction of the parsing."""
+    from calmcli.files import yamlsafe
+
     if summary:
         try:
             return _checked(path, yamlsafe.read_file(path, summary_before=("plan", "answers")).data)

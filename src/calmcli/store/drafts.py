@@ -12,7 +12,7 @@ from typing import Any
 
 from calmcli.clock.now import from_iso, to_iso
 from calmcli.errors import BadInput
-from calmcli.files import paths, yamlsafe
+from calmcli.files import paths
 from calmcli.files.atomic import atomic_write, sweep
 from calmcli.store.cases import SAFE_ID, dump_yaml
 
@@ -67,6 +67,8 @@ def load_draft(path: Path) -> Draft:
             f"{path}: not a name calm gives a draft (a copy made by a sync tool?); "
             "calm leaves it alone"
         )
+    from calmcli.files import yamlsafe
+
     doc = yamlsafe.read_file(path, what="a draft")
     data = doc.data
     if not isinstance(data, dict) or data.get("calm_draft") != 1:

@@ -68,11 +68,71 @@ def _named(path: Path) -> bool:
 
 
 def load_path(path: Path, *, builtin: bool = False) -> Tree:
+    """The tree in the file at `path`, fully checked. A tree that passed the checks is kept in
+    the cache in a compact binary form, so the next `calm new` need not read YAML or check it
+    again until the file changes (or calm does)."""
+    named = _named(path)
+    cached = _cache_file(path, builtin, named)
+    if cached is not None:
+        tree = _from_cache(cached, path, builtin)
+        if tree is not None:
+            return tree
     from calmcli.files import yamlsafe
     from calmcli.tree.loader import load_document
 
     doc = yamlsafe.read_file(path, what="a tree", collect_duplicates=True)
-    return load_document(doc, builtin=builtin, file_name=path.name if _named(path) else None)
+    tree = load_document(doc, builtin=builtin, file_name=path.name if named else None)
+    if cached is not None:
+        _to_cache(cached, tree)
+    return tree
+
+
+def _cache_file(path: Path, builtin: bool, named: bool) -> Path | None:
+    """Where the checked tree from `path` is kept: named after everything its verdict depends
+    on (the file's real path and stamp, calm's version, how it was found)."""
+    import zlib
+
+    from calmcli import __version__
+
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # the reader says what is wrong
+    key = f"{os.path.realpath(path)}|{st.st_mtime_ns}|{st.st_size}|{st.st_ino}|{__version__}"
+    key += f"|{builtin}|{named}|{_SPEC_VERSION}"
+    name = f"{path.stem[:40]}-{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}.msgpack"
+    try:
+        return paths.cache_dir() / "trees" / name
+    except CalmError:
+        return None
+
+
+_SPEC_VERSION = 1
+"""Raise when the tree types change shape without calm's version changing (development)."""
+
+
+def _from_cache(cached: Path, path: Path, builtin: bool) -> Tree | None:
+    import msgspec
+
+    from calmcli.tree.spec import TreeFile
+
+    try:
+        file = msgspec.msgpack.decode(cached.read_bytes(), type=TreeFile)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None  # missing or damaged: read the YAML again
+    return Tree(file, source=str(path), builtin=builtin)
+
+
+def _to_cache(cached: Path, tree: Tree) -> None:
+    """Best effort: a cache that cannot be written only costs the next start a few ms."""
+    import contextlib
+
+    import msgspec
+
+    from calmcli.files.atomic import atomic_write
+
+    with contextlib.suppress(CalmError, OSError, TypeError, msgspec.EncodeError):
+        atomic_write(cached, msgspec.msgpack.encode(tree.file))
 
 
 def entry(path: Path, *, builtin: bool = False, source: str = "file") -> TreeEntry:
