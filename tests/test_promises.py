@@ -305,7 +305,7 @@ def test_config_shows_every_setting_and_where_it_comes_from(signed: None, tmp_pa
     assert str(tmp_path / "calm-home" / "config.toml") in out
     assert "name" in out and "Sam Carter" in out and "[personal]" in out
     assert "Carter Tiling  [team]" in out
-    assert "followup_days             2  [default]" in out
+    assert "followup_days              2  [default]" in out
 
 
 def test_config_set_keeps_comments_and_your_settings_win(tmp_path: Path) -> None:
