@@ -142,8 +142,11 @@ class Server:
         if self.budget.spent():
             raise OutOfTime(self._late())
         self.client.timeout = cast(int, max(self.budget.left(), 0.1))
-        with self._talking():
-            response = self.client.request(url, method, body, headers)
+        try:
+            with self._talking():
+                response = self.client.request(url, method, body, headers)
+        except Refused:  # python-caldav raises on a 403: say what was refused where it is known
+            return Reply(403)
         self.budget.answered()
         etag = response.headers.get("ETag") or response.headers.get("etag")
         raw = response.raw

@@ -12,7 +12,7 @@ from calmcli.calendar import account, events, outbox, record
 from calmcli.calendar.account import Account, Budget
 from calmcli.calendar.push import Outcome
 from calmcli.calendar.record import DELETED, Sent
-from calmcli.calendar.server import Found
+from calmcli.calendar.server import Found, Refused
 from calmcli.errors import BadInput, CalmError
 
 ConnectSettings = ("calendar.url", "calendar.user", "calendar.name")
@@ -47,9 +47,12 @@ def connect(
     budget = Budget(timeout, renew=True)
     secret, keep_in_keyring = _password(trial, ask_password, budget)
     server = Server(trial, secret, budget)
-    found = server.calendar_here() if calendar is None else None
-    if found is None:
-        found = _choose(server.calendars(), calendar, trial.host)
+    try:
+        found = server.calendar_here() if calendar is None else None
+        if found is None:
+            found = _choose(server.calendars(), calendar, trial.host)
+    except Refused as exc:  # at connect, a refusal is about the address or the account
+        raise BadInput(f"{exc.message}; check the address and the user name") from None
     if not found.takes_events:
         raise BadInput(f"the calendar {found.name!r} takes no events (only tasks or notes)")
     chosen = replace(trial, url=found.url, name=found.name, keyring=keep_in_keyring)

@@ -151,7 +151,8 @@ def disconnect() -> None:
         return
     say(f"Disconnected from {found.name!r} on {found.host}.")
     if dropped:
-        say(f"{dropped} change{'' if dropped == 1 else 's'} that had not been sent were dropped.")
+        were = "change that had not been sent was" if dropped == 1 else "changes not sent were"
+        say(f"{dropped} {were} dropped.")
     say("The events calm put there stay; delete them in your calendar app if you want.")
 
 
