@@ -123,7 +123,8 @@ def sync_(
     settings = config.load()
     target = settings.get("calendar.feed")
     if target:
-        _rebuild_feed(Path(target), settings.get("alarm_minutes"))
+        n = _rebuild_feed(Path(target), settings.get("alarm_minutes"))
+        say(f"Feed: wrote {target} ({_n(n, 'event')}).")
     found = account.current(settings)
     if found is None:
         if target:
