@@ -24,7 +24,9 @@ def test_the_feed_follows_every_change(dana: str, tmp_path: Path) -> None:
     ok("log", dana, "--no-input", "--option", "Regrout", "--action", "Regrout @ tue 2pm",
        "--action", "Text a photo @ wed 5pm")  # fmt: skip
     assert set(feed_events(target)) == {
-        f"{dana}@calm.local", f"{dana}-1@calm.local", f"{dana}-2@calm.local"
+        f"{dana}@calm.local",
+        f"{dana}-1@calm.local",
+        f"{dana}-2@calm.local",
     }
     ok("item", "drop", dana, "2", "--why", "no need")
     assert set(feed_events(target)) == {f"{dana}@calm.local", f"{dana}-1@calm.local"}
