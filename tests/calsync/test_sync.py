@@ -156,3 +156,16 @@ def test_cases_changed_behind_calms_back_are_caught_by_sync(
     ok("calendar", "connect", connected.url, "--user", "alice", "--calendar", CALENDAR)
     (event,) = connected.events(CALENDAR).values()
     assert f"{event.decoded('DTSTART'):%a %H:%M}" == "Thu 14:00"
+
+
+def test_a_new_case_while_the_server_is_away_says_so(connected: Radicale, tmp_path: Path) -> None:
+    import yaml
+
+    from .conftest import ANSWERS
+
+    connected.stop()
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(ANSWERS), encoding="utf-8")
+    result = ok("new", "--tree", "default", "--answers", str(answers), "--no-input")
+    assert "1 change queued" in result.stderr
+    assert len(outbox(tmp_path)) == 1
