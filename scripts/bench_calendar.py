@@ -86,6 +86,8 @@ def main() -> None:
                     cases[f"{label}: calm --help"] = ([calm, "--help"], env)
                     cases[f"{label}: calm followup"] = ([calm, "followup"], env)
                     cases[f"{label}: calm log (no calendar)"] = (log, env)
+                    move = [calm, "followup", "snooze", "dana", "--until"]
+                    cases[f"{label}: calm followup snooze (no calendar)"] = (move, env)
                     continue
                 has_calendar = subprocess.run([calm, "calendar", "--help"], env=env,
                                               capture_output=True).returncode == 0  # fmt: skip

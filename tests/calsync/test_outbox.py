@@ -88,3 +88,25 @@ def test_disconnect_forgets_the_server_and_the_outbox(
     config = (tmp_path / "calm-config" / "config.toml").read_text(encoding="utf-8")
     assert "calendar" not in config and USER not in config
     assert ok("calendar", "status").stdout.startswith("No calendar server connected")
+
+
+def test_calms_at_once_send_every_change_in_order(
+    connected: Radicale, dana: str, tmp_path: Path
+) -> None:
+    """Six changes from six processes at once: each waits its turn to send, nothing is lost,
+    and the calendar ends with the last change."""
+    processes = []
+    for hour in range(10, 16):
+        processes.append(run_calm("followup", "snooze", dana, "--until", f"wed {hour}:00"))
+        time.sleep(0.15)  # started in this order; the case book's lock keeps the saves so
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert "calendar:" not in err, err
+    assert outbox(tmp_path) == []
+    (event,) = connected.events(CALENDAR).values()
+    from calmcli.store import cases
+
+    due = cases.load_case(cases.case_path(dana)).followup_due
+    assert due is not None
+    assert event.decoded("DTSTART") == due

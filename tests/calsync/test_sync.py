@@ -17,6 +17,8 @@ def test_a_cases_life_on_the_calendar(connected: Radicale, dana: str, tmp_path: 
         "14 Elm Road  alarm -PT15M"
     ]
     assert connected.listing("Home") == []  # only the calendar chosen
+    (stored,) = connected.calendar(CALENDAR).events()
+    assert "METHOD:" not in stored.data  # RFC 4791: none in a calendar collection
     # calm log: each promise its own event; the check-in follows the last one.
     ok(
         "log", dana, "--no-input", "--option", "Regrout the edge",

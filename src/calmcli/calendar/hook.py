@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 Problems = Callable[[str], None] | None
 
-_queued_here: set[Path] = set()  # what this process queued: its own changes, not "earlier"
-
 
 def saved(case: Case, on_problem: Problems = None) -> None:
     """Queue the case for the calendar server and refresh the feed. Never raises: the case
@@ -41,8 +39,7 @@ def saved(case: Case, on_problem: Problems = None) -> None:
     alarm = settings.get("alarm_minutes")
     if account.current(settings) is not None:
         try:
-            wanted = events.wanted(case, alarm_minutes=alarm)
-            _queued_here.add(outbox.put(case.id, case.revision, wanted))
+            outbox.put(case.id, case.revision, events.wanted(case, alarm_minutes=alarm))
         except CalmError as exc:
             problem("calm could not queue it for your calendar", exc)
     target = settings.get("calendar.feed")
@@ -69,23 +66,18 @@ def push(on_problem: Problems = None) -> None:
     from calmcli.calendar.push import run
 
     outcome = run(found, account.Budget(found.timeout))
-    mine = _queued_here.copy()
-    _queued_here.clear()
     if on_problem is None:
         return
-    for line in lines(outcome, mine):
+    for line in lines(outcome):
         on_problem(line)
 
 
-def lines(
-    outcome: Outcome, mine: set[Path] | frozenset[Path] = frozenset(), *, trouble: bool = True
-) -> list[str]:
+def lines(outcome: Outcome, *, trouble: bool = True, earlier: bool = True) -> list[str]:
     """What a command says about a send: earlier changes that went out, events left alone
     because someone changed them by hand, and why anything is still queued."""
     out = []
-    earlier = [p for p in outcome.sent if p not in mine]
-    if earlier and outcome.trouble is None:
-        n = len(earlier)
+    if earlier and outcome.earlier and outcome.trouble is None:
+        n = outcome.earlier
         were = "change that was" if n == 1 else "changes that were"
         out.append(f"calendar: sent {n} earlier {were} waiting")
     out += [f"calendar: {note}" for note in outcome.hand]

@@ -96,13 +96,34 @@ def pending() -> list[tuple[Queued, list[Path]]]:
 
 def drop(files: list[Path]) -> None:
     for path in files:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        for each in (path, _marker(path)):
+            with contextlib.suppress(FileNotFoundError):
+                each.unlink()
+
+
+def mark_waiting() -> None:
+    """Note that what is queued now could not be sent: when it goes out later, the command
+    that sends it says so. (A mark, not a rewrite: the file itself may be going out.)"""
+    for path in _files():
+        with contextlib.suppress(OSError):
+            _marker(path).touch(exist_ok=True)
+
+
+def was_waiting(path: Path) -> bool:
+    return _marker(path).exists()
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".waiting")
 
 
 def clear() -> int:
     files = list(_files())
     drop(files)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder()):
+            if entry.name.endswith(".waiting"):
+                Path(entry.path).unlink()
     return len(files)
 
 

@@ -24,6 +24,7 @@ from calmcli.errors import CalmError
 @dataclass
 class Outcome:
     sent: list[Path] = field(default_factory=list)  # queued files dealt with
+    earlier: int = 0  # of those, how many an earlier command could not send
     changes: int = 0  # events created, moved or removed on the server
     hand: list[str] = field(default_factory=list)  # events changed there by hand, left alone
     refused: list[str] = field(default_factory=list)
@@ -71,6 +72,8 @@ def run(
         # Left to finish or die with the process; what it did not send is still queued.
         outcome.trouble = OutOfTime(f"{account.host} did not answer within {budget.seconds:g} s")
     outcome.waiting = outbox.count()
+    if outcome.trouble is not None or outcome.refused:
+        outbox.mark_waiting()
     return outcome
 
 
@@ -88,6 +91,7 @@ def _send_all(sender: Sender, outcome: Outcome, survey: bool = False) -> None:
                     except Refused as exc:
                         outcome.refused.append(exc.message)
                         continue
+                    outcome.earlier += sum(outbox.was_waiting(f) for f in files)
                     outbox.drop(files)
                     outcome.sent += files
     except CalmError as exc:

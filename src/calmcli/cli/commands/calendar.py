@@ -215,5 +215,5 @@ def _report(outcome: Any, queued: int, say: Any, warn: Any) -> None:
         done = f"Sent {_n(changes, 'event change')}" if changes else "Nothing to send"
         but = "; the rest is as calm wants it" if outcome.hand else "; the calendar is up to date"
         say(done + but + ".")
-    for line in lines(outcome, set(outcome.sent), trouble=False):
+    for line in lines(outcome, trouble=False, earlier=False):
         warn(line)
