@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("calmcli.quick", "calmcli.__main__"),  # entry points
     ("calmcli.cli",),  # the terminal: commands, prompts, views
     ("calmcli.casebook",),  # operations on the case book: find, save, list, interviews
+    ("calmcli.calendar",),  # the calendar server, its outbox, the feed, desktop nudges
     ("calmcli.store",),  # case files, drafts, the index, the lock
     ("calmcli.domain",),  # case, interview, answers, plan, follow-ups, patterns, reminders
     ("calmcli.tree",),  # the tree format

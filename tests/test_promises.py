@@ -118,8 +118,8 @@ def test_a_case_from_the_call_to_its_close(dana: str) -> None:
     assert "Closed" in out and "thank you for your patience" in out
     after = events(dana)
     assert after.keys() == before.keys() == {
-        f"{dana}@calm.local", f"{dana}-1@calm.local", f"{dana}-2@calm.local",
-        f"{dana}-3@calm.local",
+        f"{dana}@calm.local", f"{dana}.item-1@calm.local", f"{dana}.item-2@calm.local",
+        f"{dana}.item-3@calm.local",
     }  # fmt: skip
     for uid, event in after.items():
         assert str(event["STATUS"]) == "CANCELLED", uid
@@ -135,17 +135,17 @@ def test_a_case_from_the_call_to_its_close(dana: str) -> None:
 def test_each_item_has_its_own_event_that_moves_with_it(dana: str) -> None:
     ok("log", dana, "--no-input", "--action", "Regrout @ tue 10am", "--action", "Reseal @ wed")
     first = events(dana)
-    assert first[f"{dana}-1@calm.local"].decoded("DTSTART").hour == 10
+    assert first[f"{dana}.item-1@calm.local"].decoded("DTSTART").hour == 10
     ok("item", "move", dana, "2", "--to", "thu 2pm", "--why", "the sealant is late")
     moved = events(dana)
-    item = moved[f"{dana}-2@calm.local"]
+    item = moved[f"{dana}.item-2@calm.local"]
     assert item.decoded("DTSTART").strftime("%a %H:%M") == "Thu 14:00"
-    assert int(item["SEQUENCE"]) == int(first[f"{dana}-2@calm.local"]["SEQUENCE"]) + 1
+    assert int(item["SEQUENCE"]) == int(first[f"{dana}.item-2@calm.local"]["SEQUENCE"]) + 1
     assert "Reseal" in str(item["SUMMARY"]) and "calm item done" in str(item["DESCRIPTION"])
     ok("item", "drop", dana, "2", "--why", "they did it themselves")
-    assert str(events(dana)[f"{dana}-2@calm.local"]["STATUS"]) == "CANCELLED"
+    assert str(events(dana)[f"{dana}.item-2@calm.local"]["STATUS"]) == "CANCELLED"
     ok("item", "reopen", dana, "2")
-    assert str(events(dana)[f"{dana}-2@calm.local"]["STATUS"]) == "CONFIRMED"
+    assert str(events(dana)[f"{dana}.item-2@calm.local"]["STATUS"]) == "CONFIRMED"
 
 
 def test_a_long_fix_gets_progress_updates_until_it_is_done(dana: str) -> None:
@@ -300,7 +300,7 @@ def test_config_shows_every_setting_and_where_it_comes_from(signed: None, tmp_pa
     assert str(tmp_path / "calm-home" / "config.toml") in out
     assert "name" in out and "Sam Carter" in out and "[personal]" in out
     assert "Carter Tiling  [team]" in out
-    assert "followup_days             2  [default]" in out
+    assert "followup_days              2  [default]" in out
 
 
 def test_config_set_keeps_comments_and_your_settings_win(tmp_path: Path) -> None:
@@ -369,3 +369,12 @@ def test_old_case_files_without_a_ledger_load_and_list(calm_home: Path) -> None:
     assert "Old Timer" in ok("followup")
     shown = ok("show", case.id)
     assert "Regrout (by Mon 5 Oct 09:00)" in shown
+
+
+def test_an_items_event_never_shares_a_uid_with_another_case(calm_home: Path) -> None:
+    """Case `X`'s second promise and a second same-day case `X-2` are different events."""
+    first = make_case("Dana Fox", created="2026-11-30T09:00", due="2026-12-03T09:00")
+    second = make_case("Dana Fox", created="2026-11-30T11:00", due="2026-12-04T09:00")
+    assert second.id == f"{first.id}-2"
+    ok("log", first.id, "--no-input", "--action", "Regrout @ tue", "--action", "Reseal @ wed")
+    assert not set(events(first.id)) & set(events(second.id))

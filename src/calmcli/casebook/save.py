@@ -2,8 +2,10 @@
 
 The case file is the only source of truth. After it is written, one after-save step rewrites
 what is derived from it: the crib sheet (`cases/<id>.md`), the calendar reminder
-(`followups/<id>.ics`) and the index row. A derived file found stale or missing later (a crash
-between two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted.
+(`followups/<id>.ics`), the index row, and the calendar's part (`calendar.hook`: the outbox
+and the feed under the lock, the push to the server once the lock is free). A derived file
+found stale or missing later (a crash between two writes, a hand edit, a sync) is rebuilt by
+`repair`, never trusted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from calmcli.calendar import hook
 from calmcli.clock.now import local_now
 from calmcli.domain.case import Case
 from calmcli.domain.crib import REVISION_MARK, crib_sheet
@@ -81,6 +84,7 @@ def after_save(
             if on_problem is not None:
                 on_problem(f"case {case.id} is saved, but {exc.message}")
     index.record([(case.summary(path.name), path)], folder_before=folder_before)
+    hook.saved(case, on_problem)  # queued for the calendar server; sent once the lock is free
 
 
 def _write_reminder(case: Case) -> None:
@@ -182,7 +186,8 @@ def update(
         cases.save_case(case)
         # In the lock: derived files follow saves in order, and the index stays in step.
         after_save(case, path, on_problem, folder_before=before)
-        return case
+    hook.push(on_problem)  # the network, never under the lock
+    return case
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ def create(
     now: datetime,
     *,
     draft: str = "",
+    on_problem: Problems | None = None,
 ) -> Created:
     """A new case from an interview's answers: the case, its crib sheet and its reminder, all
     three or (on any failure) none, so the draft stays the one place the answers are."""
@@ -229,4 +235,5 @@ def create(
                 with contextlib.suppress(OSError):
                     target.unlink()
             raise
+    hook.push(on_problem)
     return Created(case, plan, path, crib_path(case.id), reminder_path(case.id))

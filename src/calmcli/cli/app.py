@@ -15,6 +15,7 @@ from typer.exceptions import TyperException
 
 from calmcli import __version__
 from calmcli.cli.boundary import handle
+from calmcli.cli.commands import calendar as calendar_cmd
 from calmcli.cli.commands import cases as cases_cmd
 from calmcli.cli.commands import config as config_cmd
 from calmcli.cli.commands import delay as delay_cmd
@@ -70,6 +71,9 @@ app.command("patterns", short_help="What keeps coming back, and its lessons")(le
 app.command("breathe", short_help="A guided box-breathing timer")(learn_cmd.breathe)
 app.add_typer(tree_cmd.app, name="tree", short_help="List, draw and check interview trees")
 app.add_typer(config_cmd.app, name="config", short_help="Your settings and your team's")
+app.add_typer(
+    calendar_cmd.app, name="calendar", short_help="Your phone's calendar (CalDAV), or a feed"
+)
 
 
 def _plain_argument_names() -> None:

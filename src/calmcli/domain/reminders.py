@@ -24,7 +24,16 @@ from calmcli.errors import BadInput
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
 
-__all__ = ["PRODID", "SUMMARY_LIMIT", "Entry", "build_reminder", "calendar_of", "reminder_for"]
+__all__ = [
+    "PRODID",
+    "SUMMARY_LIMIT",
+    "Entry",
+    "build_reminder",
+    "calendar_of",
+    "entries_for",
+    "event_file",
+    "reminder_for",
+]
 
 PRODID = "-//calm//calm check-in reminders//EN"
 REVISION_PROPERTY = "X-CALM-REVISION"
@@ -161,6 +170,25 @@ def reminder_for(case: Case, *, alarm_minutes: int = 15) -> bytes:
     progress update, each an event with its own UID (stable, so a re-import moves it) and
     SEQUENCE (higher whenever it changes). A closed case's events, and dropped or done items,
     are cancellations: re-importing the file takes them out of the calendar."""
+    entries = entries_for(case)
+    if not entries:
+        raise BadInput(f"case {case.id} has nothing dated, so there is no reminder")
+    return event_file(case, entries, alarm_minutes=alarm_minutes)
+
+
+def event_file(case: Case, entries: list[Entry], *, alarm_minutes: int = 15) -> bytes:
+    """A calendar file of some of the case's `entries` (all of them, or one for a calendar
+    server, which keeps each event apart), stamped with the case's revision."""
+    try:
+        return calendar_of(
+            entries, case.last_changed(), alarm_minutes=alarm_minutes, revision=case.revision
+        )
+    except (OverflowError, ValueError) as exc:
+        raise BadInput(f"case {case.id}: cannot make a reminder: {exc}") from None
+
+
+def entries_for(case: Case) -> list[Entry]:
+    """The events of the case's calendar file, as data (see `reminder_for`)."""
     who = _one_line(case.customer) or "the customer"
     base = f"Case: {case.id} (calm show {case.id})"
     agreed = case.agreed or (f"{case.offer} (to offer)" if case.offer else "")
@@ -207,7 +235,7 @@ def reminder_for(case: Case, *, alarm_minutes: int = 15) -> bytes:
             ]
         entries.append(
             Entry(
-                uid=f"{case.id}-{item.n}@{UID_DOMAIN}",
+                uid=f"{case.id}.item-{item.n}@{UID_DOMAIN}",  # a "." no case id has
                 start=item.due,
                 summary=summary,
                 description="\n".join([*text, base]),
@@ -216,14 +244,7 @@ def reminder_for(case: Case, *, alarm_minutes: int = 15) -> bytes:
                 cancelled=cancelled,
             )
         )
-    if not entries:
-        raise BadInput(f"case {case.id} has nothing dated, so there is no reminder")
-    try:
-        return calendar_of(
-            entries, case.last_changed(), alarm_minutes=alarm_minutes, revision=case.revision
-        )
-    except (OverflowError, ValueError) as exc:
-        raise BadInput(f"case {case.id}: cannot make a reminder: {exc}") from None
+    return entries
 
 
 # -- times ---------------------------------------------------------------------------------------

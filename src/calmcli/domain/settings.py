@@ -65,6 +65,41 @@ def _hours(value: Any) -> str:
     return f"{int(m[1]):02d}:{m[2]}-{int(m[3]):02d}:{m[4]}"
 
 
+_YES, _NO = ("true", "yes", "on"), ("false", "no", "off", "")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        return value.strip().lower() in _YES
+    if not isinstance(value, bool):
+        raise BadValue("must be true or false")
+    return value
+
+
+def _calendar_url(value: Any) -> str:
+    """A CalDAV address: http(s), and never a password in it (settings files are plain text)."""
+    from urllib.parse import urlsplit
+
+    text = _text(value)
+    if not text:
+        return text
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        raise BadValue("is not a web address") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadValue("must start with https:// and name a server")
+    if parts.password is not None:
+        raise BadValue(
+            "has a password in it; calm keeps passwords out of its files: give it with "
+            "CALM_CALENDAR_PASSWORD, calendar.password_command or the keyring instead"
+        )
+    if parts.username is not None:
+        raise BadValue("has a user name in it; set calendar.user instead")
+    return text
+
+
 def _template(value: Any) -> str:
     from calmcli.tree.templates import TemplateError, placeholders
 
@@ -83,6 +118,9 @@ class Key:
     default: Any
     check: Callable[[Any], Any]
     help: str
+    personal_only: bool = False
+    """Never read from the team's file: a shared file must not point your calendar at a
+    server, or name a command for calm to run on your machine."""
 
 
 KEYS: dict[str, Key] = {
@@ -111,6 +149,28 @@ KEYS: dict[str, Key] = {
             15,
             _count(0, 24 * 60),
             "How long before a reminder its alarm goes off.",
+        ),
+        *(
+            Key(f"calendar.{name}", PERSONAL, default, check, text, personal_only=True)
+            for name, default, check, text in (
+                ("url", "", _calendar_url, "The CalDAV calendar calm puts reminders on."),
+                ("user", "", _text, "Your user name on the calendar server."),
+                ("name", "", _text, "The calendar's name on the server (for you to read)."),
+                (
+                    "password_command",
+                    "",
+                    _text,
+                    "A command that prints the calendar password, like `pass show calm`.",
+                ),
+                ("keyring", False, _flag, "Take the calendar password from the keyring."),
+                (
+                    "timeout",
+                    5,
+                    _count(1, 120),
+                    "Seconds a command may wait for the calendar server, in all.",
+                ),
+                ("feed", "", _text, "A calendar file calm keeps current (`calm calendar feed`)."),
+            )
         ),
         Key("business", TEAM, "", _text, "The business name, to sign messages."),
         Key("default_tree", TEAM, "default", _text, "The tree `calm new --no-input` uses."),

@@ -51,6 +51,27 @@ def cache_dir() -> Path:
     )
 
 
+def state_dir() -> Path:
+    """What this machine keeps for itself and never syncs: the calendar outbox, what calm put
+    on the calendar server, which desktop nudges were shown (`$CALM_STATE`, or the platform's
+    user state directory, `~/.local/state/calm` on Linux)."""
+    env = os.environ.get("CALM_STATE")
+    if env:
+        return _expand(env, "CALM_STATE")
+    from platformdirs import user_state_path
+
+    try:
+        found = user_state_path(APP_NAME, appauthor=False)
+    except (RuntimeError, KeyError, OSError):
+        found = Path("~")
+    if not found.is_absolute():
+        raise CalmError(
+            "calm cannot tell where to keep this machine's state (no home folder); set "
+            "CALM_STATE to a folder"
+        )
+    return found
+
+
 def _expand(value: str, name: str) -> Path:
     try:
         return Path(value).expanduser()

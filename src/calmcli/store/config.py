@@ -51,14 +51,15 @@ def load() -> Settings:
     sources: dict[str, str] = {}
     for scope in (TEAM, PERSONAL):
         path = path_for(scope)
-        for name, value in _read(path).items():
+        for name, value in _read(path, team=scope == TEAM).items():
             values[name] = value
             sources[name] = f"{scope} ({path})"
     return Settings(values, sources)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """Every setting in one file, checked; a missing file is no settings."""
+def _read(path: Path, *, team: bool = False) -> dict[str, Any]:
+    """Every setting in one file, checked; a missing file is no settings. The team's file may
+    not hold a personal-only key (a calendar server, a command to run)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -84,6 +85,11 @@ def _read(path: Path) -> dict[str, Any]:
             close = difflib.get_close_matches(name, list(KEYS), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else " (see `calm config`)"
             raise BadInput(f"{where}: unknown setting {name!r}{hint}")
+        if team and KEYS[name].personal_only:
+            raise BadInput(
+                f"{where}: {name} can only be in your own settings ({personal_path()}), "
+                "never in the team's shared file; take it out of there"
+            )
         try:
             out[name] = KEYS[name].check(value)
         except BadValue as exc:
@@ -139,8 +145,10 @@ def set_value(name: str, raw: str, scope: str | None = None) -> tuple[Path, Any]
         value = KEYS[name].check(_typed(raw, KEYS[name].default))
     except BadValue as exc:
         raise BadInput(f"{name} {exc}") from None
+    if scope == TEAM and KEYS[name].personal_only:
+        raise BadInput(f"{name} is yours alone: it cannot be a team setting")
     path = path_for(scope or KEYS[name].home)
-    _read(path)  # refuse to edit a file that is broken already: say where instead
+    _read(path, team=path == team_path())  # refuse to edit a broken file: say where instead
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except OSError as exc:
@@ -169,3 +177,30 @@ def _typed(raw: str, like: Any) -> Any:
         except tomllib.TOMLDecodeError:
             pass
     return raw
+
+
+def unset_values(names: list[str]) -> Path:
+    """Take settings out of your own file (comments and the rest kept); the file."""
+    import tomlkit
+
+    path = personal_path()
+    _read(path)
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except OSError as exc:
+        raise CalmError(f"cannot read {path}: {exc.strerror or exc}") from None
+    doc = tomlkit.parse(text)
+    for name in names:
+        *tables, leaf = name.split(".")
+        node: Any = doc
+        for part in tables:
+            node = node.get(part) if hasattr(node, "get") else None
+            if node is None:
+                break
+        if node is not None and leaf in node:
+            del node[leaf]
+        if tables and node is not None and len(node) == 0 and len(tables) == 1:
+            del doc[tables[0]]
+    if path.exists():
+        atomic_write(path, tomlkit.dumps(doc))
+    return path

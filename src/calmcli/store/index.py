@@ -534,7 +534,9 @@ def _store_batch(
     *,
     fresh: bool,
 ) -> None:
-    """Write parsed files in one go; `fresh` (an empty index) needs no deleting first."""
+    """Write parsed files in one go; `fresh` (an index that was empty when the scan began)
+    needs no deleting first. Rows go in with INSERT OR REPLACE all the same: another calm may
+    have indexed the same files meanwhile."""
     if not fresh:
         names = [(name,) for name, _, _ in parsed]
         db.executemany("DELETE FROM cases WHERE file = ?", names)
@@ -561,7 +563,7 @@ def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
 
     marks = ", ".join("?" for _ in FIELDS)
     db.execute(
-        f"INSERT INTO cases ({ROW_COLUMNS}, due_ts, created_ts, customer_key) "
+        f"INSERT OR REPLACE INTO cases ({ROW_COLUMNS}, due_ts, created_ts, customer_key) "
         f"VALUES ({marks}, ?, ?, ?)",
         (*row, ts(row.due), ts(row.created), customer_key(row.customer)),
     )

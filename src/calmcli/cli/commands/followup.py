@@ -36,9 +36,21 @@ def followup(
             help="One line for a shell prompt. Exit 0: nothing due; 1: due; 3: cannot tell.",
         ),
     ] = False,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify", help="A desktop notification for each item due now (for a timer)."
+        ),
+    ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="With --notify: also those shown already today.")
+    ] = False,
 ) -> None:
     """List overdue check-ins and those due today, soonest first."""
     if ctx.invoked_subcommand is not None:
+        return
+    if notify:
+        _notify(again)
         return
     from calmcli.clock.dates import parse_span
 
@@ -187,6 +199,36 @@ def snooze(
     case = resolve(case_ref)
     updated = update(case.id, lambda c: move(c, now, when), on_wait=busy, on_problem=warn)
     say(f"Check-in with {updated.customer} moved to {format_when(when, now)}.")
+
+
+def _notify(again: bool) -> None:
+    """One desktop notification for each item whose time has come and that was not shown
+    today; quiet unless on a terminal (cron mails whatever a job prints)."""
+    import sys
+
+    from calmcli.calendar import desktop, nudges
+    from calmcli.clock.now import local_now
+    from calmcli.store import config, index
+
+    now = local_now()
+    listing = index.open_rows()
+    items = nudges.due_now(listing.rows, now, alarm_minutes=config.load().get("alarm_minutes"))
+    fresh = items if again else nudges.not_shown(items, now)
+    if fresh:
+        desktop.command("", "")  # no way to notify: say so before anything else
+    shown = []
+    try:
+        for item in fresh:
+            desktop.show(*nudges.words(item, now))
+            shown.append(item)
+    finally:
+        if shown:
+            nudges.remember(shown, now)
+    if sys.stdout.isatty():
+        from calmcli.cli.output import say
+
+        say(f"Shown {len(shown)} notification{'' if len(shown) == 1 else 's'}." if shown
+            else "Nothing new due now.")  # fmt: skip
 
 
 def _asker(no_input: bool) -> Any:
