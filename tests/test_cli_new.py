@@ -226,6 +226,29 @@ def test_reminder_is_in_the_local_zone(
     assert start.dt.tzinfo == LONDON
 
 
+def test_no_input_walks_the_teams_default_tree(
+    calm_home: Path, workdir: Path, answers: dict[str, Any]
+) -> None:
+    assert calm("config", "set", "default_tree", "quality").exit_code == 0
+    plain = calm("new", "--answers", write_answers(workdir, answers), "--no-input")
+    # The quality tree asks something the default one does not; the error names it.
+    assert plain.exit_code == 2
+    assert "tree 'quality'" in plain.stderr and "photos: missing answer" in plain.stderr
+    assert case_files(calm_home) == []
+
+    result = calm(
+        "new", "--answers", write_answers(workdir, {**answers, "photos": True}), "--no-input"
+    )
+    assert result.exit_code == 0, result.output
+    [case_file] = case_files(calm_home)
+    assert yaml.safe_load(case_file.read_text(encoding="utf-8"))["tree"] == {
+        "id": "quality",
+        "version": 2,
+    }
+    # Naming a tree still wins over the setting.
+    assert new_case(workdir, answers).exit_code == 0
+
+
 def test_saved_paths_are_printed_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workdir: Path, answers: dict[str, Any]
 ) -> None:

@@ -69,7 +69,7 @@ def run(
 
             out().print(resuming(draft, tree, local_now()))
     else:
-        tree = _tree(tree_ref) if tree_ref else _tree("default") if no_input else _pick_tree()
+        tree = _tree(tree_ref) if tree_ref else _tree(_default_tree()) if no_input else _pick_tree()
     if no_input:
         answers = drafting.answers_without_prompts(tree, prefill, answers_file)
         saved: list[Created] = []
@@ -112,6 +112,13 @@ def parse(args: list[str]) -> dict[str, Any] | None:
 
 def _can_prompt() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _default_tree() -> str:
+    """The team's `default_tree` setting: the tree `--no-input` walks when none is named."""
+    from calmcli.store import config
+
+    return str(config.load().get("default_tree") or "default")
 
 
 def _tree(ref: str) -> Tree:
@@ -277,6 +284,8 @@ def _pick_tree() -> Tree:
     from calmcli.tree.model import NOT_SITUATIONS
 
     usable = registry.usable(registry.entries(leave_out=NOT_SITUATIONS))
+    usual = _default_tree()  # the team's usual tree first, so `1` picks it
+    usable = dict(sorted(usable.items(), key=lambda item: item[0] != usual))
     choice = pick(
         "Which situation is it?",
         [(f"{one_line(e.title)}  ({name})", name) for name, e in usable.items()],
