@@ -173,7 +173,13 @@ KEYS: dict[str, Key] = {
             )
         ),
         Key("business", TEAM, "", _text, "The business name, to sign messages."),
-        Key("default_tree", TEAM, "default", _text, "The tree `calm new --no-input` uses; first in the list `calm new` shows."),
+        Key(
+            "default_tree",
+            TEAM,
+            "default",
+            _text,
+            "The tree `calm new --no-input` uses; first in the list `calm new` shows.",
+        ),
         Key(
             "followup_days",
             TEAM,
