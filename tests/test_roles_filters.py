@@ -203,3 +203,19 @@ def test_every_filter_is_in_the_docs() -> None:
         assert f"`{name}`" in doc, name
     for role in roles.FITS:
         assert f"`{role}`" in doc, role
+
+
+def test_a_saved_case_takes_its_name_and_number_from_the_roles(calm_home: Any) -> None:
+    from calmcli.casebook.save import create
+    from calmcli.store import cases
+
+    tree = load(
+        TREE.replace(
+            "  - {id: lawyer,",
+            "  - {id: tel, section: s, kind: text, prompt: Number?, role: phone}\n  - {id: lawyer,",
+        )
+    )
+    answers = {"who": "Ann Lee", "tel": "0113 496 0555", "heat": 3, "mood": ["worried"]}
+    created = create(tree, answers, datetime(2026, 11, 30, 10, tzinfo=LONDON))
+    case = cases.load_case(created.case_path)
+    assert (case.customer, case.phone) == ("Ann Lee", "0113 496 0555")

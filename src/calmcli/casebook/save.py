@@ -199,6 +199,12 @@ class Created:
     reminder_path: Path
 
 
+def _said(tree: Tree, answers: dict[str, Any], role: str) -> str:
+    """The answer to the tree's question with this role (whatever its id), or ""."""
+    node = tree.role(role)
+    return str(answers.get(node.id) or "") if node is not None else ""
+
+
 def create(
     tree: Tree,
     answers: dict[str, Any],
@@ -214,9 +220,9 @@ def create(
         id="",
         tree_id=tree.id,
         tree_version=tree.version,
-        customer=str(answers.get("customer_name") or plan.customer),
+        customer=_said(tree, answers, "customer") or plan.customer,
         created=now,
-        phone=str(answers.get("customer_phone") or ""),
+        phone=_said(tree, answers, "phone"),
         job=plan.job,
         followup_due=plan.followup,
         offer=plan.top_option,
