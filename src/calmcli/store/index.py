@@ -186,8 +186,10 @@ def _version(db: sqlite3.Connection) -> int | None:
 
 
 @contextlib.contextmanager
-def _writing(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
+def _writing(db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+    """One transaction; IMMEDIATE takes the write lock at once (a plain BEGIN, for writes to
+    temp tables only, takes none: other processes' writes are not held up)."""
+    db.execute(begin)
     try:
         yield
     except BaseException:
@@ -412,38 +414,48 @@ def refresh(progress: Progress | None = None) -> Listing:
     return listing._replace(rows=list(rows()))
 
 
-def _scan(folder: Path) -> tuple[dict[str, Stamp], dict[str, str]]:
-    """Case files with their stamps, and the ones that cannot even be stat'ed. Calm's own
-    temp files left by an interrupted write are swept on the way (the same one pass)."""
+def _scan(folder: Path, broken: dict[str, str]) -> Iterator[tuple[str, int, int, int]]:
+    """Case files with their stamps (name, mtime, size, inode), one at a time; the ones that
+    cannot even be stat'ed go to `broken`. Calm's own temp files left by an interrupted write
+    are swept on the way (the same one pass)."""
     import time
 
     from calmcli.files.atomic import STALE_SECONDS, is_calm_temp
 
-    found: dict[str, Stamp] = {}
-    broken: dict[str, str] = {}
     stale = time.time() - STALE_SECONDS
     try:
         entries = os.scandir(folder)
     except OSError as exc:
         raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
-    for entry in entries:  # one at a time: 100,000 DirEntry objects would cost 30 MiB
-        name = entry.name
-        if name.startswith("."):
-            if is_calm_temp(name):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < stale:
-                        os.unlink(entry.path)  # noqa: PTH108 (100,000 entries: no Paths)
-            continue
-        if not name.endswith(".yaml"):
-            continue
-        try:
-            st = entry.stat()  # follows links; a loop or a vanished file lands below
-        except OSError as exc:
-            broken[entry.name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
-            continue
-        if stat.S_ISREG(st.st_mode):
-            found[entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-    return found, broken
+    with entries:
+        for entry in entries:  # one at a time: 100,000 DirEntry objects would cost 30 MiB
+            name = entry.name
+            if name.startswith("."):
+                if is_calm_temp(name):
+                    with contextlib.suppress(OSError):
+                        if entry.stat(follow_symlinks=False).st_mtime < stale:
+                            os.unlink(entry.path)  # noqa: PTH108 (100,000 entries: no Paths)
+                continue
+            if not name.endswith(".yaml"):
+                continue
+            try:
+                st = entry.stat()  # follows links; a loop or a vanished file lands below
+            except OSError as exc:
+                broken[name] = f"{entry.path}: cannot read: {exc.strerror or exc}"
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield name, st.st_mtime_ns, st.st_size, st.st_ino
+
+
+# The scan is compared with the index inside SQLite (temp tables), not in Python dicts: two
+# dicts of 100,000 stamps cost 80 MiB; the tables stay on disk-backed pages.
+_SCAN_TABLES = (
+    "CREATE TEMP TABLE IF NOT EXISTS scan (name TEXT, mtime INTEGER, size INTEGER, inode INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS todo (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, "
+    "inode INTEGER, known INTEGER) WITHOUT ROWID",
+    "DELETE FROM temp.scan",
+    "DELETE FROM temp.todo",
+)
 
 
 def _refresh(
@@ -453,38 +465,49 @@ def _refresh(
 
     before = _dir_mtime(folder)
     scanned_at = time.time_ns()
-    found, broken = _scan(folder)
-    known = {
-        name: ((mtime, size, inode), state)
-        for name, mtime, size, inode, state in db.execute(
-            "SELECT name, mtime, size, inode, state FROM files"
+    broken: dict[str, str] = {}
+    fresh = db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+    with _writing(db, "BEGIN"):
+        for statement in _SCAN_TABLES:
+            db.execute(statement)
+        db.executemany("INSERT INTO temp.scan VALUES (?, ?, ?, ?)", _scan(folder, broken))
+        # In name order: the index's b-trees then fill in order, twice as fast.
+        db.execute(
+            "INSERT OR REPLACE INTO temp.todo SELECT s.name, s.mtime, s.size, s.inode, "
+            "f.name IS NOT NULL FROM temp.scan s LEFT JOIN files f ON f.name = s.name "
+            "WHERE f.name IS NULL OR f.mtime != s.mtime OR f.size != s.size "
+            "OR f.inode IS NOT s.inode OR (f.state = 'closed' AND ?) ORDER BY s.name",
+            (not only_open,),
         )
-    }
-    todo = [
-        name
-        for name, stamp in found.items()
-        if name not in known
-        or known[name][0] != stamp
-        or (known[name][1] == "closed" and not only_open)
-    ]
-    gone = [name for name in known if name not in found]
-    changed: list[str] = []
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        base = str(folder)
-        parsed = [
-            (name, found[name], _parse(os.path.join(base, name), only_open))  # noqa: PTH118
-            for name in batch
+        gone = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM files WHERE name NOT IN (SELECT name FROM temp.scan)"
+            )
         ]
+        db.execute("DELETE FROM temp.scan")
+    total = db.execute("SELECT count(*) FROM temp.todo").fetchone()[0]
+    changed: list[str] = []
+    done, last = 0, ""
+    base = f"{folder}{os.sep}"  # joined by hand: os.path.join costs 2 µs a file
+    while batch := db.execute(
+        "SELECT name, mtime, size, inode, known FROM temp.todo WHERE name > ? ORDER BY name "
+        "LIMIT ?",
+        (last, BATCH),
+    ).fetchall():
+        last = batch[-1][0]
+        parsed = [(name, (m, size, ino), _parse(base + name, only_open))
+                  for name, m, size, ino, _ in batch]  # fmt: skip
         with _writing(db):
-            _store_batch(db, parsed, fresh=not known)
+            _store_batch(db, parsed, fresh=fresh)
         changed += [
             name
-            for name, _, result in parsed
-            if isinstance(result, CaseSummary) and result.status == "open" and name in known
+            for (name, *_, known), (_, _, result) in zip(batch, parsed, strict=True)
+            if known and isinstance(result, CaseSummary) and result.status == "open"
         ]
+        done += len(batch)
         if progress is not None:
-            progress(min(start + BATCH, len(todo)), len(todo))
+            progress(done, total)
     with _writing(db):
         for name in gone:
             db.execute("DELETE FROM files WHERE name = ?", (name,))
@@ -492,10 +515,11 @@ def _refresh(
             db.execute("DELETE FROM rolled WHERE file = ?", (name,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (scanned_at,))
+        db.execute("DELETE FROM temp.todo")
     warnings = [*broken.values(), *_warnings(db)]
-    if todo or gone or broken or not (index_dir() / "due.tsv").exists():
+    if total or gone or broken or not (index_dir() / "due.tsv").exists():
         _write_due(db)
-    return Listing([], warnings, len(todo), tuple(changed))
+    return Listing([], warnings, total, tuple(changed))
 
 
 def _parse(path: str, only_open: bool) -> CaseSummary | str | None:
