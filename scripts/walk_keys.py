@@ -4,14 +4,17 @@
 Drives the installed `calm new --tree default` in an 80x24 pseudo-terminal, answering the
 README's sample answers the quickest way the prompts allow, and counts every key pressed:
 each character of a typed answer is one key; Enter, an arrow, Esc, a Ctrl key or a one-key
-answer (a choice's number, y/n) is one more. The walk fails (exit 1) unless the case is saved
-with the README's answers.
+answer (a number that ticks a box, a digit in a ratings grid) is one more. The walk fails
+(exit 1) unless the case is saved with the README's answers.
 
     .venv/bin/python scripts/walk_keys.py [--calm PATH]
 
-Before the prompts were reworked (commit 1c53fd2), the same walk took 22 prompts and 283 keys:
-244 typed, 39 others (a two-key breathing menu, arrows down each scale, Esc then Enter to skip
-an optional long answer).
+Before the prompts were reworked (commit 1c53fd2), the README's walk then (version 1 of the
+default tree) took 22 prompts and 283 keys: 244 typed, 39 others (a two-key breathing menu,
+arrows down each scale, Esc then Enter to skip an optional long answer). The same walk with the
+reworked prompts took 22 prompts and 269 keys (244 typed, 25 others). The README's example now
+(version 2: feelings and option ratings as grids, a short cause, notes, what they want ticked)
+takes 15 prompts.
 """
 
 from __future__ import annotations
@@ -36,28 +39,30 @@ WALK: list[tuple[str, list[str]]] = [
     ("customer's name?", ["Dana Whitfield", ENTER]),
     ("What number will you ring?", ["07700 900123", ENTER]),
     ("Which job is it?", ["Bathroom retile, 14 Elm Road", ENTER]),
-    ("seem to feel?", ["1"]),
-    ("How strongly do they feel it?", ["4"]),
+    # frustrated (the second row) 4, and the pointer moves on: down six to let down, 3
+    ("feel, and how strongly?", [DOWN, "4", *[DOWN] * 6, "3", ENTER]),
+    ("in a few words?", ["the grout has cracked along the shower tray", ENTER]),
     (
-        "tells it?",
-        ["Grout cracked along the shower tray two weeks after we finished.", ESC, ENTER],
+        "Anything else to note?",
+        [
+            "Finished two weeks ago. She says the crack is getting longer and she's worried "
+            "water is getting behind the tiles. She had to chase us for the final invoice too.",
+            ESC,
+            ENTER,
+        ],
     ),
-    ("When did it start", [ENTER]),
-    ("What was promised or agreed?", [ENTER]),
-    ("What have they already tried", [ENTER]),
-    ("Have they raised this with you before?", ["n"]),
-    ("want most?", ["1"]),
-    ('"fixed" look like?', ["Clean, sealed grout that stays put.", ESC, ENTER]),
+    ("Does any of this apply?", [ENTER]),  # none
+    ("Tick all they asked for.", ["1", "9", ENTER]),  # a repair, an apology
     (
-        "first way you could put it right?",
-        ["Regrout the shower tray edge this week at no cost", ENTER],
+        "in their own words?",
+        ["a seal that stays put, and not having to chase us again", ENTER],
     ),
-    ("how easy is it for you to do?", ["5"]),
-    ("how much would it cost you?", ["2"]),
-    ("how soon would the customer see it done?", ["4"]),
-    ("Add another option?", ["n"]),
-    ("small extra", ["Reseal the basin while we're there", ENTER]),
-    ("Might this need someone else", ["n"]),
+    (
+        "What's one way you could put it right?",
+        ["Regrout the shower-tray edge this week, at no cost", ENTER],
+    ),
+    ("And a second way", ["Reseal the whole tray and replace the trim next week", ENTER]),
+    ("How do they compare?", ["5", "2", "4", "3", "4", "3", ENTER]),  # row by row
     ("When will you check in", [CTRL_U, "fri 10am", ENTER]),
     ("Looks right", [ENTER]),
 ]
@@ -65,15 +70,15 @@ WALK: list[tuple[str, list[str]]] = [
 EXPECTED = {
     "customer_name": "Dana Whitfield",
     "customer_phone": "07700 900123",
-    "feeling": "frustrated",
-    "intensity": 4,
-    "raised_before": False,
-    "wants": "repair",
-    "option_1_feasible": 5,
-    "option_1_cost": 2,
-    "option_1_speed": 4,
-    "more_options": False,
-    "escalate": False,
+    "feelings": {"frustrated": 4, "let_down": 3},
+    "cause": "the grout has cracked along the shower tray",
+    "situation": None,
+    "wants": ["repair", "apology"],
+    "wants_words": "a seal that stays put, and not having to chase us again",
+    "option_ratings": {
+        "option_1": {"ease": 5, "cost": 2, "speed": 4},
+        "option_2": {"ease": 3, "cost": 4, "speed": 3},
+    },
 }
 
 

@@ -116,12 +116,13 @@ def test_resume_opens_with_whose_interview_and_the_last_answer() -> None:
         tree_id="default",
         started=NOW,
         updated=NOW,
-        answers={"customer_name": "Ann Lee", "feeling": "let_down"},
+        answers={"customer_name": "Ann Lee", "feelings": {"let_down": 3}},
     )
     text = " ".join(text_of(resuming(draft, tree, NOW)).split())
     assert text == (
         "Continuing the interview for Ann Lee (Returning an upset customer's call), started "
-        "Tue 1 Dec 09:00. 2 answers kept; the last: How does Ann Lee seem to feel? let down"
+        "Tue 1 Dec 09:00. 2 answers kept; the last: How does Ann Lee feel, and how strongly? "
+        "let down 3"
     )
     empty = drafts.Draft("d", "default", "default", NOW, NOW)
     text = " ".join(text_of(resuming(empty, tree, NOW)).split())
@@ -130,12 +131,28 @@ def test_resume_opens_with_whose_interview_and_the_last_answer() -> None:
     assert "1 interrupted interview," in text_of(drafts_list([draft], NOW))
 
 
+def test_resume_names_each_rated_option_by_its_words() -> None:
+    tree = registry.resolve("default")
+    answers = {
+        "customer_name": "Ann Lee",
+        "option_1": "Regrout the edge",
+        "option_ratings": {"option_1": {"ease": 5, "cost": 2, "speed": 4}},
+    }
+    draft = drafts.Draft("d", "default", "default", NOW, NOW, answers=answers)
+    text = " ".join(text_of(resuming(draft, tree, NOW)).split())
+    assert text.endswith(
+        "the last: How do they compare? Regrout the edge: easy to do, costs you a little, "
+        "within days"
+    )
+    assert "{" not in text
+
+
 # -- a known customer ----------------------------------------------------------------------------
 
 
 def walk(*steps: tuple[str, Any]) -> ScriptedPrompter:
     """The default tree's first questions through `calm new`'s customer recall; the script
-    ends at the feeling question."""
+    ends at the feelings question."""
     tree = registry.resolve("default")
     prompter = ScriptedPrompter(list(steps))
     with pytest.raises(AssertionError, match="ran out"):
@@ -218,6 +235,7 @@ def test_other_or_too_short_numbers_find_nothing(phone: str) -> None:
 def test_questions_are_named_without_a_hole_where_an_answer_goes(calm_home: Path) -> None:
     result = calm("new", "--tree", "default", "--no-input")
     assert result.exit_code == 2
-    assert "How does (customer name) seem to feel?" in result.stderr
+    assert "How does (customer name) feel, and how strongly?" in result.stderr
+    assert "What does (customer name) want?" in result.stderr
     assert "How does  seem" not in result.stderr
     assert "{" not in result.stderr

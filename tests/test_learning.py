@@ -335,6 +335,17 @@ def test_patterns_call_out_without_lessons_says_how_to_record_one() -> None:
     assert "Kim Lowe" in text  # a repeat customer, three times
 
 
+def test_patterns_say_a_version_1_wish_as_its_tree_did_and_count_it_with_its_new_code() -> None:
+    # A delay case of the version-1 tree wanted "firm_date"; version 2 calls it "date". Both are
+    # "a date they can count on", so that is one row of two, never the code "firm date".
+    add_case("Kim Lowe", "delay", "2026-11-02T09:00", "firm_date")
+    add_case("Lee Park", "default", "2026-11-03T09:00", ["date", "apology"])
+    assert patterns_json()["by_outcome_wanted"] == {"apology": 1, "date": 1, "firm_date": 1}
+    text = flat(calm("patterns").stdout)
+    wanted = text[text.index("What they wanted") : text.index("By month")]
+    assert re.fullmatch(r"What they wanted a date they can count on █+ 2 an apology █+ 1 ", wanted)
+
+
 def test_patterns_shows_at_most_the_five_newest_lessons() -> None:
     for day in range(1, 8):
         add_case(

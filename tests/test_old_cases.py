@@ -5,10 +5,18 @@ the version-1 built-in trees, the plan stored in the case), one per built-in tre
 agreed outcome, one closed after a check-in, and one whose stored plan was removed, as in cases
 made before plans were kept (calm rebuilds that one from the version-1 tree). `expected/` holds
 what that calm printed for `calm show` and `calm export --format md`, with the clock pinned.
+
+One part of `expected/` is newer: the History section (a table in `show`, `## History` in the
+Markdown) was regenerated when calm came to say every case's history in words ("call logged:
+agreed: Regrout the edge, next check-in Sun 6 Dec 09:00", not "logged: option: ..., next:
+2026-12-06T09:00:00+00:00"; issue 11). The history is not part of the plan a case was made with:
+it is the record of its events, stored the same way for every case, so it reads the same way for
+every case. Everything above it, the plan first, is byte for byte what 1c53fd2 printed.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -55,3 +63,16 @@ def test_show_prints_what_it_printed_before(old_home: Path, case_id: str) -> Non
 @pytest.mark.parametrize("case_id", CASES)
 def test_export_md_prints_what_it_printed_before(old_home: Path, case_id: str) -> None:
     assert run("export", case_id, "--format", "md") == expected(f"{case_id}.md")
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_the_history_of_an_old_case_is_in_words_like_any_other(
+    old_home: Path, case_id: str
+) -> None:
+    for text, start in (
+        (run("show", case_id), "History"),
+        (expected(f"{case_id}.md"), "## History"),
+    ):
+        history = text[text.index(start) :]
+        assert "case opened" in history
+        assert not re.search(r"\d{4}-\d\d-\d\dT|True|False|tree: \w+ v1", history), history

@@ -5,7 +5,9 @@ replaced by a script; tests/e2e drives the real ones)."""
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,10 +17,109 @@ from rich.console import Console
 from calmcli.cli import prompts, widgets
 from calmcli.cli.prompts import CONFIRM, SKIP, QuestionaryPrompter, number_keys, shorten
 from calmcli.cli.widgets import WordWrap
+from calmcli.domain import answers as ans
 from calmcli.domain.interview import BACK, Question, ReviewRow
-from calmcli.tree import registry
+from calmcli.tree.loader import load_tree_text
+from calmcli.tree.ratings import RatingsNode
 
-TREE = registry.resolve("default")
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+TREE = load_tree_text(
+    textwrap.dedent(
+        """\
+        # One question of each kind the prompts ask, so these tests follow how a kind is asked,
+        # whatever the built-in trees come to ask.
+        format: 1
+        id: prompts
+        title: The prompt tests' questions
+        version: 1
+        sections:
+          - {id: prepare, title: Before you ring}
+          - {id: who, title: Who it is}
+        nodes:
+          - id: breathe
+            section: prepare
+            kind: note
+            prompt: Give yourself a minute first.
+          - id: not_personal
+            section: prepare
+            kind: note
+            prompt: They are upset about what happened, not about who you are.
+          - id: customer_name
+            section: who
+            kind: text
+            prompt: What's the customer's name?
+          - id: feeling
+            section: who
+            kind: choice
+            prompt: "How does {customer_name} seem to feel?"
+            choices:
+              - {value: frustrated, label: frustrated}
+              - {value: angry, label: angry}
+              - {value: disappointed, label: disappointed}
+              - {value: worried, label: worried}
+              - {value: let_down, label: let down}
+              - {value: embarrassed, label: embarrassed}
+              - {value: other, label: upset}
+          - id: intensity
+            section: who
+            kind: scale
+            prompt: How strongly do they feel it?
+            min: 1
+            max: 5
+            labels: {1: a bit put out, 2: upset, 3: quite upset, 4: very upset, 5: furious}
+          - id: raised_before
+            section: who
+            kind: yesno
+            prompt: Have they raised this with you before?
+          - id: more_options
+            section: who
+            kind: yesno
+            prompt: Add another option?
+          - id: escalate
+            section: who
+            kind: yesno
+            prompt: Might this need someone else?
+          - id: wants
+            section: who
+            kind: multi
+            prompt: "What does {customer_name} want? Tick all they asked for."
+            choices:
+              - {value: repair, label: a repair}
+              - {value: refund, label: a refund}
+              - {value: apology, label: an apology}
+          - id: feelings
+            section: who
+            kind: ratings
+            prompt: How do they feel, and how strongly?
+            rate_all: false
+            labels: {1: a little, 5: very strongly}
+            validate: {min_rated: 1}
+            scales:
+              - {id: angry, label: angry}
+              - {id: frustrated, label: frustrated}
+              - {id: let_down, label: let down}
+          - id: compare
+            section: who
+            kind: ratings
+            prompt: How do they compare?
+            rows:
+              - {id: one, label: Regrout the shower-tray edge this week at no cost}
+              - {id: two, label: Reseal the whole tray and replace the trim next week}
+            scales:
+              - {id: ease, label: easy?, good: high, labels: {1: hard, 5: easy}}
+              - {id: cost, label: cost to you, good: low, labels: {1: next to nothing, 5: a lot}}
+          - id: followup_at
+            section: who
+            kind: date
+            prompt: When will you check in?
+        plan:
+          customer: "{customer_name}"
+          followup: followup_at
+        """
+    ),
+    "prompts.yaml",
+)
 
 
 def console() -> Console:
@@ -29,8 +130,20 @@ def printed(c: Console) -> str:
     return c.export_text(clear=False)
 
 
-def question(node_id: str, default: Any = None, prompt: str = "") -> Question:
-    node = TREE.node(node_id)
+def question(
+    node_id: str, default: Any = None, prompt: str = "", *, checked: bool = False
+) -> Question:
+    """The question as the engine hands it over (its texts not filled); `checked`: its check and
+    preview are the engine's own (the answer accepted, then said in words)."""
+    node = ans.shown(TREE, TREE.node(node_id), {}, NOW)
+
+    def check(raw: Any) -> str | None:
+        try:
+            ans.accept(node, raw, NOW)
+        except ans.Invalid as exc:
+            return str(exc)
+        return None
+
     return Question(
         node=node,
         prompt=prompt or node.prompt,
@@ -39,8 +152,8 @@ def question(node_id: str, default: Any = None, prompt: str = "") -> Question:
         default=default,
         error=None,
         can_go_back=True,
-        check=lambda raw: None,
-        preview=lambda raw: str(raw),
+        check=check if checked else lambda raw: None,
+        preview=(lambda raw: node.display(ans.accept(node, raw, NOW))) if checked else str,
     )
 
 
@@ -51,8 +164,10 @@ class Answers:
         self.answers = list(answers)
         self.asked: list[Any] = []
 
-    def __call__(self, question: Any, back: bool = False, picks: Any = None) -> Any:
-        self.asked.append((question, picks))
+    def __call__(
+        self, question: Any, back: bool = False, picks: Any = None, ticks: Any = None
+    ) -> Any:
+        self.asked.append((question, picks or ticks))
         return self.answers.pop(0)
 
 
@@ -259,6 +374,96 @@ def test_the_review_names_what_confirming_does(
     assert made[0]["choices"][0].title == "Looks right: save the review"
 
 
+# -- tick boxes and ratings grids ------------------------------------------------------------
+
+
+def keys_pressed(text: str) -> Any:
+    """Run what is inside with `text` typed at the keyboard (no terminal drawn)."""
+    from contextlib import ExitStack
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    stack = ExitStack()
+    typed = stack.enter_context(create_pipe_input())
+    stack.enter_context(create_app_session(input=typed, output=DummyOutput()))
+    typed.send_text(text)
+    return stack
+
+
+def test_tick_boxes_are_ticked_by_their_number() -> None:
+    c = console()
+    with keys_pressed("13\r"):  # 1 ticks "a repair", 3 "an apology", Enter: done
+        got = QuestionaryPrompter(c, plain=False).ask(question("wants", checked=True))
+    assert got == ["repair", "apology"]
+    said = printed(c).splitlines()[-1]  # after the keys and the section
+    assert said == "? What does {customer_name} want? Tick all they asked for. a repair, an apology"
+
+
+def test_the_keys_of_a_list_go_under_its_question_rather_than_wrap(
+    answers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import questionary
+
+    made = capture_select(monkeypatch)
+    boxes: list[dict[str, Any]] = []
+    real = questionary.checkbox
+
+    def checkbox(message: str, choices: list[Any], **kw: Any) -> Any:
+        boxes.append({"message": message, "choices": choices, **kw})
+        return real(message, choices=choices, **kw)
+
+    monkeypatch.setattr(questionary, "checkbox", checkbox)
+    fake = answers(["repair"], "worried", "worried")
+    prompter = QuestionaryPrompter(console(), plain=False)
+    long = "What does Dana Whitfield want? Tick all they asked for."  # + its keys: 91 columns
+    prompter.ask(question("wants", prompt=long))
+    prompter.ask(question("feeling", prompt="How does Dana Whitfield seem to feel, would you say?"))
+    prompter.ask(question("feeling", prompt="Feeling?"))
+    (ticked,) = boxes
+    assert ticked["instruction"] == "(1-3 or Space: tick, Enter: done)"
+    assert ticked["message"] == f"{long}\n "  # the keys go on the next line, whole
+    assert [c.shortcut_key for c in ticked["choices"]] == ["1", "2", "3"]  # "○ 1) a repair"
+    assert fake.asked[0][1] == {"1": 0, "2": 1, "3": 2}  # each number ticks its box
+    assert made[0]["instruction"] == "(1-7, or arrows and Enter)"
+    assert made[0]["message"].endswith("?\n ")  # 52 + 26 + 4 > 80 columns
+    assert made[1]["message"] == "Feeling?"  # it fits: beside it
+
+
+def test_a_ratings_grid_is_answered_by_digits_and_shown_on_one_line() -> None:
+    c = console()
+    up, down, left = "\x1b[A", "\x1b[B", "\x1b[D"
+    # a digit rates the box and moves on: 5 and 2 for the first option; up to its ease, 4;
+    # down to the second's cost, 4; left to its ease, 3; Enter
+    with keys_pressed(f"52{up}4{down}4{left}3\r"):
+        got = QuestionaryPrompter(c, plain=False).ask(question("compare", checked=True))
+    assert got == {"one": {"ease": 4, "cost": 2}, "two": {"ease": 3, "cost": 4}}
+    line = printed(c).splitlines()[-1]  # the grid erased; the answer on one line, shortened
+    assert line.startswith("? How do they compare? Regrout the shower-tray edge this week at no")
+    assert line.endswith("…") and len(line) <= 80
+
+
+def test_a_ratings_grid_says_its_keys_on_a_line_of_their_own() -> None:
+    from prompt_toolkit.application.current import set_app
+    from prompt_toolkit.formatted_text import to_formatted_text
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    from calmcli.cli.ratings_prompt import ratings
+
+    q = question("compare", checked=True)
+    assert isinstance(q.node, RatingsNode)
+    grid = ratings(q, q.node, "Ctrl-B: back", prompts.STYLE).application
+    head, body = [c for c in grid.layout.find_all_controls() if isinstance(c, FormattedTextControl)]
+    with keys_pressed(""), set_app(grid):  # drawn for the terminal's width (80 here)
+        asked, rows = ("".join(f[1] for f in to_formatted_text(c.text)) for c in (head, body))
+    assert asked == "? How do they compare?"  # nothing beside it to wrap
+    shown = rows.splitlines()
+    assert shown[-1] == "  arrows · 1-5 · Backspace: clear · Enter: done · Ctrl-B: back"
+    assert shown[-2] == "  easy?: 1 = hard … 5 = easy (higher is better)"
+    assert all(len(row) <= 80 for row in shown)
+
+
 # -- plain mode ------------------------------------------------------------------------------
 
 
@@ -282,6 +487,63 @@ def test_plain_yes_no_is_typed(answers: Any) -> None:
     assert prompter.ask(question("raised_before")) is True
     assert prompter.ask(question("more_options", default=False)) is False
     assert prompter.ask(question("escalate")) is BACK
+
+
+def test_plain_ratings_name_each_that_fits_with_its_rating(answers: Any) -> None:
+    answers("frustrated 4, let down 3")
+    c = console()
+    q = question("feelings", default={"angry": 2}, checked=True)
+    got = QuestionaryPrompter(c, plain=True).ask(q)
+    assert ans.accept(q.node, got, NOW) == {"frustrated": 4, "let_down": 3}
+    text = printed(c)
+    assert "  angry, frustrated, let down: 1 = a little … 5 = very strongly" in text
+    assert '(each that fits and its rating, like "angry 5, frustrated 1" · Ctrl-B: back)' in text
+
+
+def refused(question: Any, typed: str) -> str | None:
+    """What a line prompt says to `typed` (None: it takes it)."""
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    try:
+        question.application.current_buffer.validator.validate(Document(typed))
+    except ValidationError as exc:
+        return str(exc.message)
+    return None
+
+
+def test_plain_ratings_of_options_take_a_line_each(answers: Any) -> None:
+    # the first option, Ctrl-B back to it from the second, again, then the second
+    fake = answers("5 2", BACK, "4 2", "3 4")
+    c = console()
+    q = question("compare", checked=True)
+    got = QuestionaryPrompter(c, plain=True).ask(q)
+    assert ans.accept(q.node, got, NOW) == {
+        "one": {"ease": 4, "cost": 2},
+        "two": {"ease": 3, "cost": 4},
+    }
+    text = printed(c)
+    assert "  easy?: 1 = hard … 5 = easy (higher is better)" in text
+    assert "  cost to you: 1 = next to nothing … 5 = a lot (lower is better)" in text
+    assert '(the ratings in that order, like "1 5" · Ctrl-B: back)' in text
+    first, second, again, _ = (asked for asked, _ in fake.asked)
+    assert again.application.current_buffer.text == "5 2"  # what was typed, to change
+    assert refused(first, "5 2") is None
+    assert refused(first, "5 9") == "cost to you: expected a number from 1 to 5, not '9'"
+    assert refused(second, "5 2 1") == "more ratings than scales (2)"
+
+
+def test_plain_ratings_ask_again_when_an_option_is_not_rated_in_full(answers: Any) -> None:
+    fake = answers("5", "3 4", "5 1", "3 4")  # the first row's cost left out; then given
+    c = console()
+    q = question("compare", default={"two": {"ease": 3, "cost": 4}}, checked=True)
+    got = QuestionaryPrompter(c, plain=True).ask(q)
+    assert ans.accept(q.node, got, NOW) == {
+        "one": {"ease": 5, "cost": 1},
+        "two": {"ease": 3, "cost": 4},
+    }
+    assert "✗ Regrout the shower-tray edge this week at no cost: rate cost to you" in printed(c)
+    assert [a.application.current_buffer.text for a, _ in fake.asked] == ["", "3 4", "5", "3 4"]
 
 
 def test_plain_review_takes_a_number(answers: Any) -> None:

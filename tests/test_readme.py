@@ -1,6 +1,8 @@
 """The README's examples, run as written: every `calm` command line in its shell blocks, with
 the installed `calm`, in the order a reader would type them (each block in a fresh copy of a
-home holding the README's own example case), beside the answers files the README shows.
+home holding the README's own example case, made from its answers file and then logged with its
+first `calm log` example, so the promises `calm item` names are there), beside the answers files
+the README shows.
 
 Commands that ask questions, open an editor or change the shell are listed here as such; a new
 example must be put in one list or the other, so none goes untried by accident.
@@ -103,7 +105,16 @@ def setting(tmp_path: Path) -> tuple[dict[str, str], Path, Path]:
     env.pop("CALM_PLAIN", None)
     made = run("calm new --tree default --answers answers.yaml --no-input", env, folder)
     assert made.returncode == 0, made.stderr
+    logged = run(first_log(), env, folder)  # the call, as the README records it
+    assert logged.returncode == 0, logged.stderr
     return env, folder, home
+
+
+def first_log() -> str:
+    """The README's first `calm log` example: the call that made the promises it goes on to
+    keep with `calm item`."""
+    lines = [line for block in shell_blocks() for line in block]
+    return next(line for line in lines if strip_comment(line).startswith("calm log "))
 
 
 def run(line: str, env: dict[str, str], folder: Path) -> subprocess.CompletedProcess[str]:

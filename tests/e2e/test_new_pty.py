@@ -1,8 +1,9 @@
 """`calm new` end to end: the installed command in a pseudo-terminal, answered key by key.
 
-These tests press the same keys a person would on the real questionary prompts (arrows and Enter
-on choices, y/n on yes-or-no questions, Esc then Enter to finish a multi-line text, Ctrl-B to go
-back, Ctrl-C to stop), then check what was printed and what was written under CALM_HOME.
+These tests press the same keys a person would on the real prompts (arrows and Enter on choices,
+a number to tick a box, digits in a ratings grid, Esc then Enter to finish a multi-line text,
+Ctrl-B to go back, Ctrl-C to stop) as they walk the default tree (version 2), then check what
+was printed and what was written under CALM_HOME.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .conftest import Keyboard, Term
 pytestmark = pytest.mark.e2e
 
 LONDON = ZoneInfo("Europe/London")
-PREPARE_NOTES = ["aim", "breathe", "not_personal", "silent_many", "sticky_note"]
+PREPARE_NOTES = ["breathe"]
 
 
 # -- answering one prompt ----------------------------------------------------------------------
@@ -63,12 +64,22 @@ def select(term: Term, prompt: str, downs: int, shown: str) -> None:
     term.expect(f"{prompt} {' '.join(shown.split())}")  # on one line, spaces collapsed
 
 
-def yesno(term: Term, prompt: str, key: str, shown: str) -> None:
-    """A yes/no question: "y" or "n" answers at once, Enter takes the default."""
+def tick(term: Term, prompt: str, keys: str, shown: str) -> None:
+    """Tick boxes: each number ticks (or unticks) its box, Enter finishes. The answered prompt
+    is redrawn on one line: "? <prompt> <the labels ticked>" ("(none)" for none)."""
     term.expect(prompt)
-    term.expect("/")  # (Y/n) or (y/N): the prompt is drawn
-    term.send(key)
-    term.expect(f"? {shown}")  # the answered prompt, redrawn: "...? Yes"
+    term.expect("Enter: done)")  # the keys: the list is drawn and reading keys
+    term.send(keys, Keyboard.Enter)
+    term.expect(f"{prompt} {shown}")
+
+
+def ratings(term: Term, prompt: str, keys: str, shown: str) -> None:
+    """A ratings grid: arrows move, a digit rates the box and moves on, Enter finishes. The
+    grid is erased and the answer shown on one line: "? <prompt> <ratings in words>"."""
+    term.expect(prompt)
+    term.expect("Backspace: clear")  # the grid's keys line: drawn and reading keys
+    term.send(keys, Keyboard.Enter)
+    term.expect(f"{prompt} {shown}")
 
 
 LAST_ROW = "When will you check in"
@@ -157,62 +168,63 @@ def two_working_days(today: date) -> date:
 # -- the tests ---------------------------------------------------------------------------------
 
 
+FEELINGS = "How does {who} feel, and how strongly?"
+WANTS = "What does {who} want? Tick all they asked for."
+SITUATION = "Does any of this apply? Tick each one that does."
+COMPARE = "How do they compare?"
+
+
 def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None:
     today = datetime.now(LONDON).date()
     followup = at(today + timedelta(days=3), 10)
     term = spawn_calm("new", "--tree", "default")
 
     preparation = skip_breathing(term)
-    for note in ("They're upset about what happened", "Put a sticky note by the phone"):
-        assert note in preparation
+    for note in ("They're upset with what happened, not with you.", "Consumer Affairs"):
+        assert note in " ".join(preparation.split())
     term.expect("Who it is")
     text(term, "What's the customer's name?", "Mrs Jones")
     text(term, "What number will you ring?", "07700 900123")
     text(term, "Which job is it?", "Bathroom at 12 Mill Lane")
-    select(term, "How does Mrs Jones seem to feel?", 4, "let down")
-    select(term, "How strongly do they feel it?", 3, "4  very upset")
-    term.expect("Feelings are running high, so let Mrs Jones talk until they've finished.")
+    # let down 4 (row 8; the pointer moves on to row 9), then up to frustrated (row 1): 3
+    keys = Keyboard.Down * 8 + "4" + Keyboard.Up * 8 + "3"
+    ratings(term, FEELINGS.format(who="Mrs Jones"), keys, "let down 4, frustrated 3")
+    text(term, "What has gone wrong, in a few words?", "the new tiles cracked within a week")
     longtext(
         term,
-        "What happened, as Mrs Jones tells it?",
-        "The new tiles cracked within a week.",
+        "Anything else to note?",
+        "They rang twice.",
         "Water is getting behind them.",
     )
-    text(term, "When did it start, or when did they first notice it?", "Last Monday")
-    longtext(term, "What was promised or agreed?")  # skipped
-    longtext(term, "What have they already tried, or asked for?", "They rang twice.", "Photos.")
-    yesno(term, "Have they raised this with you before?", "y", "Yes")
-    select(term, "What does Mrs Jones want most?", 1, "the work redone")
-    longtext(
+    tick(term, SITUATION, "", "(none)")
+    tick(term, WANTS.format(who="Mrs Jones"), "29", "the work redone, an apology")
+    text(
         term,
-        'In Mrs Jones\'s own words, what would "fixed" look like?',
-        "Tiles that stay put and a dry wall.",
+        "What would put it right for them, in their own words?",
+        "tiles that stay put and a dry wall",
     )
-    term.expect("Think of two or three ways to put this right, then let Mrs Jones choose.")
-    text(term, "What's the first way you could put it right?", "Replace the cracked tiles")
-    select(term, "Option 1: how easy is it for you to do?", 1, "2  fairly hard")
-    select(term, "Option 1: how much would it cost you?", 3, "4  quite a lot")
-    select(term, "Option 1: how soon would the customer see it done?", 1, "2  fairly slow")
-    yesno(term, "Add another option?", "y", "Yes")
-    text(term, "What's another way you could put it right?", "Regrout and seal the shower")
-    select(term, "Option 2: how easy is it for you to do?", 4, "5  easy")
-    select(term, "Option 2: how much would it cost you?", 0, "1  little")
-    select(term, "Option 2: how soon would the customer see it done?", 3, "4  fairly fast")
-    yesno(term, "Add a third option?", Keyboard.Enter, "No")  # the default
-    text(term, "Is there a small extra you could add, beyond the fix?", "A proper clean-up")
-    term.expect("If this has dragged on by email or text, stop writing and ring them.")
-    yesno(term, "Might this need someone else, such as the owner or a supplier?", "n", "No")
-    term.expect("The check-in is where trust comes back.")
+    term.expect("Think of two ways to put it right, so Mrs Jones can choose.")
+    text(term, "What's one way you could put it right?", "Replace the cracked tiles")
+    text(term, "And a second way, so they have a choice?", "Regrout and seal the shower")
+    grid = term.expect(COMPARE) + term.expect("Backspace: clear")
+    assert re.search(r"easy to do\?  cost to you  how soon\?", grid)  # the scales, as columns
+    term.send("242514", Keyboard.Enter)  # a row's three boxes, then the next row's
+    term.expect(
+        f"{COMPARE} Replace the cracked tiles: fairly hard to do, costs you quite a lot, within "
+        "a fortnight; Regrout…"  # on one line, shortened to the width
+    )
+    term.expect("The check-in is where trust comes back")
     text(term, "When will you check in with Mrs Jones?", "+3d 10am", clear=True)
     review = confirm_review(term)
-    assert answer_in(review, "How does Mrs Jones seem to feel?") == "let down"
-    assert answer_in(review, "Add a third option?") == "no"
+    assert answer_in(review, "How does Mrs Jones feel") == "let down 4, frustrated 3"
+    assert answer_in(review, "Does any of this apply?") == "(skipped)"
+    assert answer_in(review, "What does Mrs Jones want?") == "the work redone, an apology"
     assert answer_in(review, "When will you check in") == shown_when(followup)
 
     assert term.wait_exit() == 0, term.rest()
     plan = term.rest()
     assert "Call plan: Mrs Jones" in plan
-    assert "★ 1. Regrout and seal the shower" in plan  # ranked above the costly first option
+    assert "★ 1. Regrout and seal the shower (your pick)" in plan  # above the costly first one
     assert re.search(r"(?<!★ )2\. Replace the cracked tiles", plan)
     assert re.search(rf"Follow up\s+{re.escape(shown_when(followup))}", plan)
     assert "Saved:" in plan
@@ -222,27 +234,18 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
         "customer_name": "Mrs Jones",
         "customer_phone": "07700 900123",
         "job": "Bathroom at 12 Mill Lane",
-        "feeling": "let_down",
-        "intensity": 4,
-        "what_happened": "The new tiles cracked within a week.\nWater is getting behind them.",
-        "when_noticed": "Last Monday",
-        "promised": None,
-        "tried": "They rang twice.\nPhotos.",
-        "raised_before": True,
-        "wants": "redo",
-        "fixed_looks_like": "Tiles that stay put and a dry wall.",
+        "feelings": {"let_down": 4, "frustrated": 3},
+        "cause": "the new tiles cracked within a week",
+        "what_happened": "They rang twice.\nWater is getting behind them.",
+        "situation": None,
+        "wants": ["redo", "apology"],
+        "wants_words": "tiles that stay put and a dry wall",
         "option_1": "Replace the cracked tiles",
-        "option_1_feasible": 2,
-        "option_1_cost": 4,
-        "option_1_speed": 2,
-        "more_options": True,
         "option_2": "Regrout and seal the shower",
-        "option_2_feasible": 5,
-        "option_2_cost": 1,
-        "option_2_speed": 4,
-        "more_options_2": False,
-        "extra": "A proper clean-up",
-        "escalate": False,
+        "option_ratings": {
+            "option_1": {"ease": 2, "cost": 4, "speed": 2},
+            "option_2": {"ease": 5, "cost": 1, "speed": 4},
+        },
         "followup_at": followup.isoformat(timespec="seconds"),
     }
     assert data["answers"] == expected
@@ -250,16 +253,17 @@ def test_full_walk_of_the_default_tree(spawn_calm: Any, calm_home: Path) -> None
     assert data["customer"] == "Mrs Jones"
     assert data["phone"] == "07700 900123"
     assert data["job"] == "Bathroom at 12 Mill Lane"
-    assert data["tree"]["id"] == "default"
+    assert data["tree"] == {"id": "default", "version": 2}
     assert data["status"] == "open"
     assert datetime.fromisoformat(data["followup_due"]) == followup
     assert data["offer"] == "Regrout and seal the shower"
+    assert data["wants"] == "redo, apology"
     assert case_path.stem.endswith("-mrs-jones")
     assert f"case     {case_path}" in plan
 
     markdown = case_path.with_suffix(".md").read_text(encoding="utf-8")
     assert "# Call plan: Mrs Jones" in markdown
-    assert "1. Regrout and seal the shower **(top)**" in markdown
+    assert "1. Regrout and seal the shower **(your pick)**" in markdown
     reminder = calm_home / "followups" / f"{case_path.stem}.ics"
     calendar = icalendar.Calendar.from_ical(reminder.read_bytes())
     (event,) = calendar.walk("VEVENT")
@@ -282,77 +286,76 @@ def test_back_key_and_changing_answers_in_review(spawn_calm: Any, calm_home: Pat
     term.expect("0161 496 0000")
     term.send(Keyboard.CtrlU, "0161 496 0999", Keyboard.Enter)
     text(term, "Which job is it?", "Loft conversion")
-    select(term, "How does Mr Patel seem to feel?", 0, "frustrated")
-    select(term, "How strongly do they feel it?", 1, "2  upset")
-    # Ctrl-B on a multi-line text: the scale again, its pointer on the answer given.
-    term.expect("What happened, as Mr Patel tells it?")
+    ratings(term, FEELINGS.format(who="Mr Patel"), Keyboard.Down + "2", "frustrated 2")
+    # Ctrl-B on the next prompt: the ratings grid again, holding the rating given.
+    term.expect("What has gone wrong, in a few words?")
+    term.expect("Enter: done")
     term.send(Keyboard.CtrlB)
-    term.expect("How strongly do they feel it?")
-    term.expect("» 2  upset")
-    term.send(Keyboard.Down, Keyboard.Enter)
-    term.expect("How strongly do they feel it? 3 quite upset")
-    longtext(term, "What happened, as Mr Patel tells it?", "The skylight leaks.")
-    text(term, "When did it start, or when did they first notice it?", "")
-    longtext(term, "What was promised or agreed?")
-    longtext(term, "What have they already tried, or asked for?")
-    yesno(term, "Have they raised this with you before?", "y", "Yes")
-    select(term, "What does Mr Patel want most?", 6, "something else")
-    text(term, "What else would they like?", "A written apology")
-    longtext(term, 'what would "fixed" look like?', "A dry loft and an apology.")
-    text(term, "What's the first way you could put it right?", "Reseal the skylight")
-    select(term, "Option 1: how easy is it for you to do?", 2, "3  doable")
-    select(term, "Option 1: how much would it cost you?", 1, "2  a bit")
-    select(term, "Option 1: how soon would the customer see it done?", 3, "4  fairly fast")
-    yesno(term, "Add another option?", "n", "No")
-    text(term, "Is there a small extra you could add, beyond the fix?", "")
-    yesno(term, "Might this need someone else, such as the owner or a supplier?", "n", "No")
+    term.expect(FEELINGS.format(who="Mr Patel"))
+    assert any(row.startswith("  frustrated          [2]") for row in term.wait_screen("[2]"))
+    term.expect("Backspace: clear")
+    term.send(Keyboard.Down, "3", Keyboard.Enter)
+    term.expect(f"{FEELINGS.format(who='Mr Patel')} frustrated 3")
+    text(term, "What has gone wrong, in a few words?", "the skylight leaks")
+    longtext(term, "Anything else to note?")  # skipped
+    tick(term, SITUATION, "", "(none)")
+    tick(term, WANTS.format(who="Mr Patel"), "13", "a repair, a refund")
+    text(term, "What would put it right for them, in their own words?", "a dry loft and an apology")
+    text(term, "What's one way you could put it right?", "Reseal the skylight")
+    text(term, "And a second way, so they have a choice?", "")
+    ratings(term, COMPARE, "324", "Reseal the skylight: doable, costs you a little, within days")
     text(term, "When will you check in with Mr Patel?", "tomorrow 4pm", clear=True)
 
-    # Review: change what they want from "something else" to "a refund"; the follow-up question
-    # on the "something else" branch is no longer asked, and everything after is kept.
-    review = review_pick(term, "What does Mr Patel want most?")
-    assert answer_in(review, "What does Mr Patel want most?") == "something else"
-    term.expect("What does Mr Patel want most?")
-    term.expect("» 7) something else")
-    term.send(Keyboard.Up * 3, Keyboard.Enter)
-    term.expect("What does Mr Patel want most? a refund")
+    # Review: untick "a repair" (1); the pointer comes back to the answer changed, and
+    # everything after it is kept.
+    review = review_pick(term, "What does Mr Patel want?")
+    assert answer_in(review, "What does Mr Patel want?") == "a repair, a refund"
+    term.expect("What does Mr Patel want?")
+    term.expect("Enter: done)")
+    term.send("1", Keyboard.Enter)
+    term.expect("What does Mr Patel want? Tick all they asked for. a refund")
 
-    # Review again: escalation from no to yes asks the two questions on that branch.
-    review = review_pick(term, "Might this need someone else")
-    assert answer_in(review, "What does Mr Patel want most?") == "a refund"
-    assert [r for r in review if "»" in r] == [r for r in review if "want most?" in r]  # stayed
-    assert not [r for r in review if "What else would they like?" in r]
-    assert answer_in(review, "In Mr Patel's own words") == "A dry loft and an apology."  # kept
-    term.expect("Might this need someone else, such as the owner or a supplier?")
-    term.send("y")
+    # Review again: tick "nobody got back to them" (2) and "someone else may need to step in"
+    # (6): the questions on those branches are asked, and everything after them is kept.
+    review = review_pick(term, "Does any of this apply?")
+    assert answer_in(review, "What does Mr Patel want?") == "a refund"
+    assert [r for r in review if "»" in r] == [r for r in review if "Mr Patel want?" in r]
+    assert answer_in(review, "What would put it right") == "a dry loft and an apology"  # kept
+    tick(term, SITUATION, "26", "they tried to reach us and nobody got back to them, someone")
+    select(term, "How many times have they tried to reach you about it?", 2, "three times")
     term.expect("Who would you bring in?")
     term.expect("the owner")  # the tree's default, ready to accept
+    term.expect("Enter: done")
     term.send(Keyboard.Enter)
     text(term, "When would you bring in the owner?", "they want a full refund", clear=True)
     review = confirm_review(term)
     assert answer_in(review, "Who would you bring in?") == "the owner"
+    assert answer_in(review, "How many times have they tried") == "three times"
+    assert answer_in(review, "What does Mr Patel want?") == "a refund"  # kept
 
     assert term.wait_exit() == 0, term.rest()
+    plan = term.rest()
+    assert "I'm sorry nobody got back to you. You tried three times" in " ".join(plan.split())
+    assert "they want a full refund" in " ".join(plan.split())
     data, case_path = only_case(calm_home)
     answers = data["answers"]
     assert answers["customer_phone"] == "0161 496 0999"
-    assert answers["intensity"] == 3
-    assert answers["wants"] == "refund"
-    assert "wants_other" not in answers
-    assert answers["fixed_looks_like"] == "A dry loft and an apology."
-    assert answers["escalate"] is True
+    assert answers["feelings"] == {"frustrated": 3}
+    assert answers["situation"] == ["no_callback", "help"]
+    assert answers["contacts"] == 3
+    assert answers["wants"] == ["refund"]
+    assert answers["wants_words"] == "a dry loft and an apology"
     assert answers["escalate_to"] == "the owner"
     assert answers["escalate_when"] == "they want a full refund"
+    assert answers["option_2"] is None
     assert answers["followup_at"] == tomorrow_4pm.isoformat(timespec="seconds")
     assert list(answers) == [
-        "customer_name", "customer_phone", "job", "feeling", "intensity", "what_happened",
-        "when_noticed", "promised", "tried", "raised_before", "wants", "fixed_looks_like",
-        "option_1", "option_1_feasible", "option_1_cost", "option_1_speed", "more_options",
-        "extra", "escalate", "escalate_to", "escalate_when", "followup_at",
+        "customer_name", "customer_phone", "job", "feelings", "cause", "what_happened",
+        "situation", "contacts", "escalate_to", "escalate_when", "wants", "wants_words",
+        "option_1", "option_2", "option_ratings", "followup_at",
     ]  # fmt: skip
     markdown = case_path.with_suffix(".md").read_text(encoding="utf-8")
-    assert "They want a refund: that is the main thing." in markdown
-    assert "A written apology" not in markdown
+    assert "## Bring someone in" in markdown
     assert drafts(calm_home) == []
 
 
@@ -362,13 +365,14 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     text(term, "What's the customer's name?", "Ms Ng")
     text(term, "What number will you ring?", "020 7946 0018")
     text(term, "Which job is it?", "Boiler service")
-    term.expect("How does Ms Ng seem to feel?")
+    term.expect(FEELINGS.format(who="Ms Ng"))
+    term.expect("Backspace: clear")
     term.send(Keyboard.CtrlC)
 
     assert term.wait_exit() == 130
     hints = [line for line in term.rest().splitlines() if "--resume" in line]
     assert len(hints) == 1, hints
-    match = re.search(  # (the stream still holds the erased list before it)
+    match = re.search(  # (the stream still holds the erased grid before it)
         r"calm: stopped; your answers are kept\. Continue with: calm new --resume (\S+)\s*$",
         hints[0],
     )
@@ -390,7 +394,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
 
     today = datetime.now(LONDON).date()
     term = spawn_calm("new", "--resume")
-    before = term.expect("How does Ms Ng seem to feel?")
+    before = term.expect(FEELINGS.format(who="Ms Ng"))
     opening = " ".join(before.split())
     assert "Continuing the interview for Ms Ng (Returning an upset customer's call)" in opening
     assert "3 answers kept; the last:" in opening
@@ -399,23 +403,17 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     assert "Give yourself a minute" not in before
     assert "What's the customer's name?" not in before
     assert "What number will you ring?" not in before
-    term.send(Keyboard.Down * 3, Keyboard.Enter)
-    term.expect("How does Ms Ng seem to feel? worried")
-    select(term, "How strongly do they feel it?", 1, "2  upset")
-    longtext(term, "What happened, as Ms Ng tells it?", "No hot water since Friday.")
-    text(term, "When did it start, or when did they first notice it?", "")
-    longtext(term, "What was promised or agreed?")
-    longtext(term, "What have they already tried, or asked for?")
-    yesno(term, "Have they raised this with you before?", "n", "No")
-    select(term, "What does Ms Ng want most?", 0, "a repair")
-    longtext(term, 'what would "fixed" look like?', "Hot water again today.")
-    text(term, "What's the first way you could put it right?", "Send an engineer today")
-    select(term, "Option 1: how easy is it for you to do?", 0, "1  hard")
-    select(term, "Option 1: how much would it cost you?", 0, "1  little")
-    select(term, "Option 1: how soon would the customer see it done?", 0, "1  slow")
-    yesno(term, "Add another option?", Keyboard.Enter, "No")
-    text(term, "Is there a small extra you could add, beyond the fix?", "")
-    yesno(term, "Might this need someone else", Keyboard.Enter, "No")
+    term.expect("Backspace: clear")
+    term.send(Keyboard.Down * 3, "2", Keyboard.Enter)
+    term.expect(f"{FEELINGS.format(who='Ms Ng')} worried or anxious 2")
+    text(term, "What has gone wrong, in a few words?", "no hot water since Friday")
+    longtext(term, "Anything else to note?")
+    tick(term, SITUATION, "", "(none)")
+    tick(term, WANTS.format(who="Ms Ng"), "1", "a repair")
+    text(term, "What would put it right for them, in their own words?", "hot water again today")
+    text(term, "What's one way you could put it right?", "Send an engineer today")
+    text(term, "And a second way, so they have a choice?", "")
+    ratings(term, COMPARE, "115", "Send an engineer today: hard to do")
     text(term, "When will you check in with Ms Ng?", "")  # Enter keeps the default shown
     confirm_review(term)
 
@@ -426,11 +424,69 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues(spawn_calm: Any, calm_home: P
     assert answers["customer_name"] == "Ms Ng"
     assert answers["customer_phone"] == "020 7946 0018"
     assert answers["job"] == "Boiler service"
-    assert answers["feeling"] == "worried"
-    assert answers["intensity"] == 2
-    assert answers["when_noticed"] is None
+    assert answers["feelings"] == {"worried": 2}
+    assert answers["what_happened"] is None
     assert answers["followup_at"] == at(two_working_days(today), 9).isoformat(timespec="seconds")
     assert drafts(calm_home) == []
+
+
+def test_the_default_tree_at_80_columns_keeps_keys_and_answers_whole(
+    spawn_calm: Any, calm_home: Path
+) -> None:
+    """At 80x24, the lists and grids of the default tree: their keys on a row of their own
+    and whole, the words under a grid wrapped between words, each answer on one row."""
+    term = spawn_calm("new", "--tree", "default", size=(24, 80))
+    skip_breathing(term)
+    text(term, "What's the customer's name?", "Ann Lee")
+    text(term, "What number will you ring?", "")
+    text(term, "Which job is it?", "Shower, 3 Elm Road")
+    term.expect(FEELINGS.format(who="Ann Lee"))
+    term.expect("Backspace: clear")
+    screen = term.wait_screen("Enter: done")
+    assert "? How does Ann Lee feel, and how strongly?" in screen  # alone on its row
+    assert "  ↑↓ · 1-5 · Backspace: clear · Enter: done · Ctrl-B: back" in screen
+    assert "  disrespected        [ ]" in screen  # the last feeling: the grid fits the screen
+    term.send(Keyboard.Down, "4", Keyboard.Enter)
+    text(term, "What has gone wrong, in a few words?", "the tiles have cracked")
+    longtext(term, "Anything else to note?")
+    term.expect(SITUATION)
+    term.expect("Enter: done)")
+    screen = term.wait_screen("(1-6 or Space: tick, Enter: done)")
+    assert f"? {SITUATION}" in screen and "  (1-6 or Space: tick, Enter: done)" in screen
+    assert " » ○ 1) something is unsafe or getting worse right now" in screen
+    term.send("4", Keyboard.Enter)  # a date matters
+    text(term, "What is the date that matters?", "+10d")
+    text(term, "What's happening then?", "her daughter's wedding")
+    tick(term, WANTS.format(who="Ann Lee"), "1", "a repair")
+    text(term, "What would put it right for them, in their own words?", "tiles that stay put")
+    text(term, "What's one way you could put it right?", "Replace the cracked tiles this week")
+    text(term, "And a second way, so they have a choice?", "Regrout and seal the whole shower")
+    term.expect(COMPARE)
+    term.expect("Backspace: clear")
+    term.send("524")  # a digit moves on: now on the fourth box, in time?
+    screen = term.wait_screen("in time for her")
+    heads = next(row for row in screen if "easy to do?" in row)
+    assert re.search(r"easy to do\?  cost to you  how soon\?  by \w{3} \d+ \w{3}\?$", heads)
+    said = [row for row in screen if row.startswith(("  by ", "    "))]
+    assert " ".join(" ".join(said).split()).endswith(
+        "0 = too late for her daughter's wedding … 1 = in time for her daughter's wedding "
+        "(higher is better)"
+    )  # wrapped between words: every word whole on its row
+    assert "  arrows · 0-1 · Backspace: clear · Enter: done · Ctrl-B: back" in screen
+    term.send("1", "3430", Keyboard.Enter)
+    screen = term.wait_screen("The check-in is where trust comes back")
+    (answered,) = [row for row in screen if row.startswith(f"? {COMPARE}")]
+    assert answered.startswith(f"? {COMPARE} Replace the cracked tiles this week: easy to do,")
+    assert answered.endswith("…") and len(answered) <= 80  # one row, shortened
+    term.send(Keyboard.CtrlC)
+    assert term.wait_exit() == 130
+    (draft,) = drafts(calm_home)
+    saved = yaml.safe_load(draft.read_text(encoding="utf-8"))["answers"]
+    assert saved["feelings"] == {"frustrated": 4}
+    assert saved["option_ratings"] == {
+        "option_1": {"ease": 5, "cost": 2, "speed": 4, "in_time": 1},
+        "option_2": {"ease": 3, "cost": 4, "speed": 3, "in_time": 0},
+    }
 
 
 def test_tree_picker_lists_default_first(spawn_calm: Any, calm_home: Path) -> None:
@@ -513,22 +569,15 @@ def test_ctrl_c_while_changing_an_answer_in_review_keeps_the_draft_whole(
         ("What's the customer's name?", "Mr Byrne" + enter),
         ("What number will you ring?", "0191 498 0000" + enter),
         ("Which job is it?", "Roof" + enter),
-        ("How does Mr Byrne seem to feel?", enter),
-        ("How strongly do they feel it?", enter),
-        ("What happened, as Mr Byrne tells it?", "It leaks." + done),
-        ("When did it start, or when did they first notice it?", enter),
-        ("What was promised or agreed?", done),
-        ("What have they already tried, or asked for?", done),
-        ("Have they raised this with you before?", "n"),
-        ("What does Mr Byrne want most?", enter),
-        ('what would "fixed" look like?', "No drips." + done),
-        ("What's the first way you could put it right?", "Patch it" + enter),
-        ("Option 1: how easy is it for you to do?", enter),
-        ("Option 1: how much would it cost you?", enter),
-        ("Option 1: how soon would the customer see it done?", enter),
-        ("Add another option?", enter),
-        ("Is there a small extra you could add, beyond the fix?", enter),
-        ("Might this need someone else", enter),
+        (FEELINGS.format(who="Mr Byrne"), "3" + enter),
+        ("What has gone wrong, in a few words?", "the roof leaks" + enter),
+        ("Anything else to note?", done),
+        (SITUATION, enter),
+        (WANTS.format(who="Mr Byrne"), "1" + enter),
+        ("in their own words?", "no drips" + enter),
+        ("What's one way you could put it right?", "Patch it" + enter),
+        ("And a second way, so they have a choice?", enter),
+        (COMPARE, "333" + enter),
         ("When will you check in with Mr Byrne?", enter),
     ]
     for prompt, keys in steps:
@@ -542,7 +591,9 @@ def test_ctrl_c_while_changing_an_answer_in_review_keeps_the_draft_whole(
     assert "your answers are kept" in term.rest()
     (draft,) = drafts(calm_home)
     saved = yaml.safe_load(draft.read_text(encoding="utf-8"))["answers"]
-    later = {"job", "what_happened", "wants", "fixed_looks_like", "option_1", "followup_at"}
+    later = {"job", "feelings", "cause", "wants", "wants_words", "option_1", "followup_at"}
     assert later <= set(saved), sorted(saved)
     assert saved["job"] == "Roof"
+    assert saved["feelings"] == {"angry": 3}
     assert saved["option_1"] == "Patch it"
+    assert saved["option_ratings"] == {"option_1": {"ease": 3, "cost": 3, "speed": 3}}

@@ -35,6 +35,7 @@ CONFIRM = "__calm_confirm__"
 FINISH_NEW = "Looks right: make the call plan"
 
 ask = widgets.ask
+shorten = widgets.shorten
 STYLE = widgets.QSTYLE
 
 
@@ -74,18 +75,6 @@ def pick(message: str, options: list[tuple[str, Any]]) -> Any:
         style=STYLE,
     )
     return widgets.ask(question, picks=keys)
-
-
-def shorten(text: str, room: int) -> str:
-    """One line of at most `room` characters, cut at a space where one is near the end."""
-    text = one_line(text)
-    if len(text) <= room:
-        return text
-    cut = text[: max(1, room - 1)]
-    space = cut.rfind(" ")
-    if text[len(cut)] != " " and space > len(cut) * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def number_keys(menu: list[tuple[str, Any]]) -> dict[str, int]:
@@ -232,6 +221,14 @@ class QuestionaryPrompter:
             menu.append(("(skip)", SKIP))
         return menu, keys
 
+    def _fit(self, prompt: str, instruction: str) -> str:
+        """The question as a list shows it: when the keys it takes would not fit beside it on
+        one line, they go on the line under it, whole, instead of wrapping mid-word."""
+        message = clean(prompt)
+        if len(one_line(message)) + len(instruction) + 4 > self.console.width:
+            return message + "\n "
+        return message
+
     def _select(self, q: Question, node: QuestionNode) -> Any:
         menu, keys = self._menu(node)
         if self.plain:
@@ -246,12 +243,13 @@ class QuestionaryPrompter:
         values = [value for _, value in menu]
         digits = [k for k in keys if k != "s"]
         how = f"{digits[0]}-{digits[-1]}{', s: skip' if 's' in keys else ''}, " if digits else ""
+        instruction = f"({how}or arrows and Enter)"
         question = questionary.select(
-            clean(q.prompt),
+            self._fit(q.prompt, instruction),
             choices=choices,
             default=q.default if q.default in values else None,
             use_shortcuts=numbered,
-            instruction=f"({how}or arrows and Enter)",
+            instruction=instruction,
             style=STYLE,
         )
         answer = self._asked(question, picks=keys)
@@ -274,16 +272,25 @@ class QuestionaryPrompter:
         menu = [(clean(label), value) for label, value in node.menu()]
         if self.plain:
             return plainprompts.checkbox(self.console, q, menu, chosen)
+        ticks = {str(i + 1): i for i in range(len(menu))} if len(menu) <= 9 else {}
+        how = f"1-{len(ticks)} or Space: tick" if ticks else "Space: tick"
+        instruction = f"({how}, Enter: done)"
         question = questionary.checkbox(
-            clean(q.prompt),
+            self._fit(q.prompt, instruction),
             choices=[
-                questionary.Choice(label, value, checked=value in chosen) for label, value in menu
+                questionary.Choice(
+                    label,
+                    value,
+                    checked=value in chosen,
+                    shortcut_key=str(i + 1) if ticks else None,
+                )
+                for i, (label, value) in enumerate(menu)
             ],
             validate=lambda picked: q.check(list(picked)) or True,
-            instruction="(Space: pick, Enter: done)",
+            instruction=instruction,
             style=STYLE,
         )
-        answer = self._asked(question)
+        answer = self._asked(question, ticks=ticks)
         if answer is not BACK:
             self._answered(q.prompt, q.preview(answer) or "(none)")
         return answer
@@ -294,13 +301,23 @@ class QuestionaryPrompter:
         from calmcli.tree.ratings import RatingsNode
 
         assert isinstance(node, RatingsNode)
-        return widgets.ask(ratings(q, node, "Ctrl-B: back", STYLE), back=True)
+        if self.plain:
+            return plainprompts.ratings(self.console, q, node)
+        answer = self._asked(ratings(q, node, "Ctrl-B: back", STYLE))
+        if answer is not BACK:
+            self._answered(q.prompt, q.preview(answer) or "(none)")
+        return answer
 
-    def _asked(self, question: questionary.Question, picks: dict[str, int] | None = None) -> Any:
+    def _asked(
+        self,
+        question: questionary.Question,
+        picks: dict[str, int] | None = None,
+        ticks: dict[str, int] | None = None,
+    ) -> Any:
         """Ask, then erase the prompt: `_answered` puts the answer on one line instead (a list
         answered where it was drawn can wrap across lines)."""
         question.application.erase_when_done = True
-        return widgets.ask(question, back=True, picks=picks)
+        return widgets.ask(question, back=True, picks=picks, ticks=ticks)
 
     # -- the review --------------------------------------------------------------------------
 

@@ -3,12 +3,15 @@
 Arrows move, a digit rates the box under the cursor and moves on, Backspace (or 0 on a scale
 that starts at 1) clears it, Enter checks the answer and finishes. Without rows each scale is a
 line (how strongly they feel each feeling); with rows each row is a thing rated on every scale
-(each option: easy to do, cost to you, how soon). The line at the bottom says what the ends of
-the current scale mean, and which end is better.
+(each option: easy to do, cost to you, how soon). Under the grid, a line says what the ends of
+the current scale mean, and which end is better, and the last line the keys it takes (on a
+line of its own, so a narrow terminal never squeezes them beside the question). Once answered
+the prompt is erased: the caller shows the answer on one line, as for every other question.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import questionary
@@ -17,6 +20,7 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import FormattedTextControl, HSplit, Layout, Window
 
+from calmcli.cli.widgets import shorten
 from calmcli.domain.interview import Question
 from calmcli.textsafe import clean, one_line
 from calmcli.tree.ratings import RatingScale, RatingsNode, shown
@@ -95,7 +99,7 @@ class Grid:
                 mark = "› " if i == self.at else "  "
                 value = self.values.get(cells[i])
                 out.append(("class:pointer" if i == self.at else "", mark))
-                out.append(("", one_line(scale.label)[: columns - 12].ljust(width)))
+                out.append(("", shorten(scale.label, max(8, columns - 12)).ljust(width)))
                 box = f"[{value}]" if value is not None else "[ ]"
                 out.append(("reverse" if i == self.at else "class:answer", box))
                 if value is not None:
@@ -108,8 +112,7 @@ class Grid:
             width = min(room, max(len(x) for x in labels))
             out.append(("class:instruction", "  " + " " * width + "  " + "  ".join(heads) + "\n"))
             for r, label in enumerate(labels):
-                short = label if len(label) <= width else label[: width - 1] + "…"
-                out.append(("", "  " + short.ljust(width) + "  "))
+                out.append(("", "  " + shorten(label, width).ljust(width) + "  "))
                 for c, head in enumerate(heads):
                     i = r * self.width + c
                     value = self.values.get(cells[i])
@@ -117,7 +120,8 @@ class Grid:
                     out.append(("reverse" if i == self.at else "class:answer", box))
                     out.append(("", "  "))
                 out.append(("", "\n"))
-        out.append(("class:instruction", self.ends() + "\n"))
+        said = textwrap.wrap(self.ends(), max(20, columns - 1), subsequent_indent="    ")
+        out.append(("class:instruction", "\n".join(said) + "\n"))  # wrapped between words
         if self.error:
             out.append(("fg:ansired bold", f"✗ {self.error}\n"))
         return out
@@ -139,7 +143,6 @@ def ratings(q: Question, node: RatingsNode, hint: str, style: Any) -> questionar
     """A questionary Question (so the usual keys for back and Ctrl-C apply) for `node`."""
     grid = Grid(node, q.default)
     keys = KeyBindings()
-    done = {"yes": False}
 
     @keys.add("up")
     def _up(event: KeyPressEvent) -> None:
@@ -180,33 +183,22 @@ def ratings(q: Question, node: RatingsNode, hint: str, style: Any) -> questionar
         if problem:
             grid.error = problem
             return
-        done["yes"] = True
         event.app.exit(result=answer)
 
     moves = "↑↓" if grid.rows is None else "arrows"
-    tips = [moves, f"{node.min}-{node.max}", "Backspace: clear", "Enter: done"]
-    tips += [hint] if hint else []
 
-    def head() -> StyleAndTextTuples:
-        if done["yes"]:
-            said = one_line(clean(node.display(grid.answer()))) or "none"
-            return [
-                ("class:qmark", "? "),
-                ("class:question", clean(q.prompt)),
-                ("class:answer", f" {said}"),
-            ]
-        return [
-            ("class:qmark", "? "),
-            ("class:question", clean(q.prompt)),
-            ("class:instruction", f" ({' · '.join(tips)})"),
-        ]
+    def tips() -> str:
+        lo, hi = node.range_of(grid.scale())  # the box's own range (0-1 for "in time?")
+        said = [moves, f"{lo}-{hi}", "Backspace: clear", "Enter: done", *([hint] if hint else [])]
+        return "  " + " · ".join(said)
+
+    head: StyleAndTextTuples = [("class:qmark", "? "), ("class:question", clean(q.prompt))]
 
     def body() -> StyleAndTextTuples:
-        if done["yes"]:
-            return []
         from prompt_toolkit.application import get_app
 
-        return grid.lines(get_app().output.get_size().columns)
+        keys_line = ("class:instruction", tips())
+        return [*grid.lines(get_app().output.get_size().columns), keys_line]
 
     layout = Layout(
         HSplit(
@@ -216,5 +208,7 @@ def ratings(q: Question, node: RatingsNode, hint: str, style: Any) -> questionar
             ]
         )
     )
-    app: Application[Any] = Application(layout=layout, key_bindings=keys, style=style)
+    app: Application[Any] = Application(
+        layout=layout, key_bindings=keys, style=style, erase_when_done=True
+    )
     return questionary.Question(app)

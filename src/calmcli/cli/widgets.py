@@ -38,7 +38,7 @@ from prompt_toolkit.validation import ValidationError, Validator
 from questionary.prompts.common import InquirerControl
 
 from calmcli.domain.interview import BACK
-from calmcli.textsafe import clean
+from calmcli.textsafe import clean, one_line
 
 BACK_KEY = "c-b"
 QSTYLE = questionary.Style([("qmark", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack")])
@@ -62,10 +62,15 @@ STYLE = Style(
 
 
 def ask(
-    question: questionary.Question, *, back: bool = False, picks: dict[str, int] | None = None
+    question: questionary.Question,
+    *,
+    back: bool = False,
+    picks: dict[str, int] | None = None,
+    ticks: dict[str, int] | None = None,
 ) -> Any:
     """Show a prompt and return the answer; Ctrl-C or `kill -INT` raise KeyboardInterrupt, and
-    with `back` Ctrl-B returns BACK. `picks` maps a key to the row of a list it answers at once."""
+    with `back` Ctrl-B returns BACK. `picks` maps a key to the row of a list it answers at once;
+    `ticks` a key to the row of a list of tick boxes it ticks or unticks (the rows show it)."""
     keys = KeyBindings()
 
     @keys.add(Keys.SIGINT)  # prompt_toolkit turns a SIGINT into this key; select lacks it
@@ -89,8 +94,34 @@ def ask(
                 event.app.exit(result=rows.get_pointed_at().value)
 
             keys.add(key, eager=True)(pick)
+    if ticks:
+        boxes = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+        boxes.use_shortcuts = True  # each row shows its key: "○ 1) a repair"
+        for key, row in ticks.items():
+
+            def tick(event: Any, row: int = row) -> None:
+                boxes.pointed_at = row
+                value = boxes.choices[row].value
+                if value in boxes.selected_options:
+                    boxes.selected_options.remove(value)
+                else:
+                    boxes.selected_options.append(value)
+
+            keys.add(key, eager=True)(tick)
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
     return question.unsafe_ask()
+
+
+def shorten(text: str, room: int) -> str:
+    """One line of at most `room` characters, cut at a space where one is near the end."""
+    text = one_line(text)
+    if len(text) <= room:
+        return text
+    cut = text[: max(1, room - 1)]
+    space = cut.rfind(" ")
+    if text[len(cut)] != " " and space > len(cut) * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def columns() -> int:
@@ -193,7 +224,9 @@ def text(
         typed = session.default_buffer.text
         understood = echo(typed) if echo and typed.strip() else None
         if understood and understood != typed.strip():
-            parts[:0] = [("class:echo", f"→ {understood}"), ("", "   ")]
+            echoed = f"→ {understood}"
+            room = len(echoed) + 3 + len(" · ".join(hints)) <= columns()
+            parts[:0] = [("class:echo", echoed), ("", "   " if room else "\n")]  # keys kept whole
         return parts
 
     bindings = KeyBindings()
@@ -224,7 +257,12 @@ def text(
     if toolbar and (hints or echo):
         # prompt_toolkit's own bottom toolbar hides until the terminal has answered a cursor
         # position request, which some never do: this line is always drawn while asking.
-        hint = Window(FormattedTextControl(bar), height=1, style="class:bottom-toolbar")
+        hint = Window(
+            FormattedTextControl(bar),
+            dont_extend_height=True,
+            wrap_lines=True,
+            style="class:bottom-toolbar",
+        )
         layout = session.app.layout.container
         assert isinstance(layout, HSplit)
         layout.children.append(ConditionalContainer(hint, filter=~is_done))

@@ -11,6 +11,7 @@ from rich.text import Text
 from calmcli.cli.output import lit
 from calmcli.clock.dates import format_when
 from calmcli.domain.answers import lookup
+from calmcli.domain.answers import shown as asked
 from calmcli.textsafe import one_line
 from calmcli.tree.templates import render
 
@@ -59,7 +60,10 @@ def resuming(draft: Draft, tree: Tree, now: datetime) -> Text:
         node = tree.nodes.get(node_id)
         answers = lookup(tree, draft.answers, now)
         prompt = render(node.prompt, answers, lambda name: "") if node is not None else node_id
-        shown = node.display(value, now) if node is not None and node.is_question else str(value)
+        if node is not None and node.is_question:  # as asked: a ratings grid's rows named
+            shown = asked(tree, node, draft.answers, now).display(value, now)
+        else:
+            shown = str(value)
         out.append_text(lit(f"\n  {one_line(prompt)}  ", "dim"))
         out.append_text(lit(one_line(shown or "(skipped)")))
     return out

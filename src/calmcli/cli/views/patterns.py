@@ -26,10 +26,16 @@ def bars(title: str, counts: dict[str, int], label: Callable[[str], str] = words
     table.add_column("what", overflow="fold", max_width=40)
     table.add_column("bar")
     table.add_column("cases", justify="right")
-    top = max(counts.values())
+    said: dict[str, int] = {}  # codes said alike are one row (a version-1 and a version-2 code)
     for value, n in counts.items():
+        said[label(value)] = said.get(label(value), 0) + n
+    rows = list(said.items())
+    if len(rows) < len(counts):  # merged: most first again (the order is otherwise kept)
+        rows.sort(key=lambda kv: -kv[1])
+    top = max(said.values())
+    for shown, n in rows:
         width = max(1, round(n / top * BAR_WIDTH))
-        table.add_row(lit(label(value)), Text("█" * width, style="cyan"), str(n))
+        table.add_row(lit(shown), Text("█" * width, style="cyan"), str(n))
     return Group(Text(f"\n{title}", style="bold"), table)
 
 

@@ -1,12 +1,15 @@
 """Codes stored in cases, said in words: a situation is its tree's title, a wish or a root cause
 the label its question shows, a month "Sep 2026", a satisfaction "partly satisfied".
 
-Labels come from the trees as they are now (yours first, then the built-ins); a code no tree
-knows any more is shown with its underscores as spaces, never dropped.
+Labels come from the trees as they are now (yours first, then the built-ins), then from the
+built-ins' earlier versions, which older cases were made with (a delay case of version 1 wanted
+`firm_date`, "a date they can count on"); a code no tree knows is shown with its underscores as
+spaces, never dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 SATISFACTION = {"satisfied": "satisfied", "partly": "partly satisfied", "not": "not satisfied"}
@@ -42,6 +45,18 @@ def _trees() -> dict[str, object]:
         return {}
 
 
+@cache
+def _earlier() -> list[object]:
+    """The built-in trees' earlier versions, newest first (read only when a code is not found
+    in the trees as they are now)."""
+    from calmcli.tree import registry
+
+    try:
+        return [tree for name in registry.names() for tree in registry.earlier(name)]
+    except Exception:  # as above: words are a nicety
+        return []
+
+
 def situation(tree_id: str) -> str:
     """A tree's title ("A job running late"), or its id when no tree has that name."""
     tree = _trees().get(tree_id)
@@ -49,8 +64,13 @@ def situation(tree_id: str) -> str:
     return str(title) if title else spaced(tree_id)
 
 
+def _then_earlier(trees: list[object]) -> Iterator[object]:
+    yield from trees
+    yield from _earlier()
+
+
 def _label(node_id: str, value: str, trees: list[object]) -> str:
-    for tree in trees:
+    for tree in _then_earlier(trees):
         node = getattr(tree, "nodes", {}).get(node_id)
         choice = node.choice(value) if node is not None else None
         if choice is not None:
