@@ -34,7 +34,7 @@ from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 500
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
@@ -422,7 +422,16 @@ def _refresh(
 def _parse(path: Path, only_open: bool) -> CaseSummary | str | None:
     """A file's summary, the message saying why it cannot be read, or None for a file calm
     wrote as closed, glanced at only (`only_open`: the due list does not need it). A file with
-    a merge's conflict markers is always parsed, and so reported: one side may say closed."""
+    a merge's conflict markers is always parsed, and so reported: one side may say closed.
+    A sync tool's conflict copy is never a case: it is reported, naming its case."""
+    from calmcli.files.copies import copy_of
+
+    original = copy_of(path.name)
+    if original is not None:
+        return (
+            f"{path}: a sync tool's conflict copy of {path.parent / original}, not counted; "
+            "`calm doctor` merges it into its case"
+        )
     if only_open:
         try:  # the status line is near the top: a few KiB, read without Python's buffering
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -563,6 +572,28 @@ def candidates(ref: str, limit: int = 21) -> list[CaseSummary] | None:
         return []
     except _Damaged:
         return None
+    finally:
+        db.close()
+
+
+def owners(name: str) -> list[str]:
+    """Every spelling of one person's name among the owners stored (case, spaces, accents)."""
+    key = customer_key(name)
+    found = _query_values("SELECT DISTINCT owner FROM cases")
+    return [o for o in found if isinstance(o, str) and customer_key(o) == key]
+
+
+def _query_values(query: str) -> list[object]:
+    if not (index_dir() / "index.sqlite3").exists():
+        return []
+    try:
+        db = _open_db()
+    except sqlite3.Error:
+        return []
+    try:
+        return [row[0] for row in db.execute(query)]
+    except sqlite3.Error:
+        return []
     finally:
         db.close()
 
