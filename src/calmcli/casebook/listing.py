@@ -45,9 +45,11 @@ def select(
     since: datetime | None = None,
     customer: str | None = None,
     newest_first: bool = True,
+    owner: str | None = None,
 ) -> Iterator[CaseSummary]:
     """The rows a `calm list` asked for, streamed from the index, newest first (by the
-    instant: aware times in one zone compare by wall clock, wrong when the clocks go back)."""
+    instant: aware times in one zone compare by wall clock, wrong when the clocks go back).
+    `owner`: only that person's cases, whatever the spelling of case, spaces and accents."""
     where: list[str] = []
     args: list[object] = []
     if status is not None:
@@ -59,6 +61,10 @@ def select(
     if customer:
         where.append("instr(customer_key, ?) > 0")
         args.append(customer_key(customer))
+    if owner is not None:
+        spellings = index.owners(owner)
+        where.append(f"owner IN ({', '.join('?' for _ in spellings) or 'NULL'})")
+        args += spellings
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     order = "created_ts DESC, file" if newest_first else "created_ts, file"
     return index.rows(clause, tuple(args), order)

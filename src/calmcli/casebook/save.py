@@ -2,8 +2,10 @@
 
 The case file is the only source of truth. After it is written, one after-save step rewrites
 what is derived from it: the crib sheet (`cases/<id>.md`), the calendar reminder
-(`followups/<id>.ics`) and the index row. A derived file found stale or missing later (a crash
-between two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted.
+(`followups/<id>.ics`) and the index row, and, when the case book is shared through git, commits
+the case with a message in words. A derived file found stale or missing later (a crash between
+two writes, a hand edit, a sync) is rebuilt by `repair`, never trusted; a commit that could not
+be made is made by the next `calm sync`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from calmcli.domain.settings import Settings
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
-from calmcli.store import cases, index
+from calmcli.store import cases, index, repo
 from calmcli.store.locks import case_book_lock
 from calmcli.tree.model import Tree
 
@@ -64,11 +66,16 @@ def after_save(
     *,
     strict: bool = False,
     folder_before: int | None = None,
+    events: list[dict[str, Any]] | None = None,
+    commit: bool = True,
 ) -> None:
     """Rewrite everything derived from the case just written at `path`. The case is saved
     whatever happens here: a derived file that cannot be written (a full disk, a hand-edited
     date no calendar can hold) is reported through `on_problem`, not raised, and is rebuilt
-    when next found stale. With `strict` (a new case, which is all or nothing) it is raised."""
+    when next found stale. With `strict` (a new case, which is all or nothing) it is raised.
+    Last, in a case book shared through git, the case is committed (`events`, the history
+    entries the change added, say what changed); never with `commit` false (a case that came
+    from git itself), and never raised: `calm sync` commits what is left."""
     for write in (
         lambda: atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now())),
         lambda: _write_reminder(case),
@@ -81,6 +88,12 @@ def after_save(
             if on_problem is not None:
                 on_problem(f"case {case.id} is saved, but {exc.message}")
     index.record([(case.summary(path.name), path)], folder_before=folder_before)
+    if commit and repo.is_shared():
+        try:
+            repo.commit_case(case, path, events or [])
+        except CalmError as exc:
+            if on_problem is not None:
+                on_problem(f"case {case.id} is saved, but not committed to git: {exc.message}")
 
 
 def _write_reminder(case: Case) -> None:
@@ -162,26 +175,50 @@ def repair_changed(names: tuple[str, ...]) -> None:
         repair(case, path)
 
 
+def my_name() -> str:
+    """Your name from your settings ("" when unset, or when the settings cannot be read: a
+    broken settings file must not stop a case being saved)."""
+    try:
+        return str(settings().get("name") or "")
+    except CalmError:
+        return ""
+
+
 def update(
     case_id: str,
     change: Callable[[Case], None],
     *,
     on_wait: Callable[[], None] | None = None,
     on_problem: Problems | None = None,
+    read: Callable[[Path], Case] | None = None,
 ) -> Case:
     """Apply `change` under the lock to a fresh read of the case, write it, then its derived
-    files. A change that raises leaves the case file as it was."""
+    files. A change that raises leaves the case file as it was. The history entries it adds
+    say who made them (your name, when set); a choice left by a merge whose field the change
+    sets is settled by it. `read` reads a file `cases.load_case` cannot (one holding conflict
+    markers, for `calm doctor`)."""
+    from calmcli.domain.merging import settled
+
+    name = my_name()
     with case_book_lock(on_wait):
         before = index.folder_stamp()
         path = cases.case_path(case_id)
-        case = cases.load_case(path)
+        case = (read or cases.load_case)(path)
+        had = len(case.history)
+        data_before = cases.to_data(case) if case.conflicts else None
         change(case)
+        events = case.history[had:]
+        if name:
+            events[:] = [{**e, "by": name} if "by" not in e else e for e in events]
+            case.history[had:] = events
+        if data_before is not None:
+            case.conflicts = settled(data_before, cases.to_data(case))
         # Past the highest revision this machine has seen: a case restored from an older copy
         # and then changed on purpose is newer than everything before it.
         case.revision = max(case.revision, index.seen_revision(case_id))
         cases.save_case(case)
         # In the lock: derived files follow saves in order, and the index stays in step.
-        after_save(case, path, on_problem, folder_before=before)
+        after_save(case, path, on_problem, folder_before=before, events=events)
         return case
 
 
@@ -200,9 +237,11 @@ def create(
     now: datetime,
     *,
     draft: str = "",
+    on_problem: Problems | None = None,
 ) -> Created:
     """A new case from an interview's answers: the case, its crib sheet and its reminder, all
-    three or (on any failure) none, so the draft stays the one place the answers are."""
+    three or (on any failure) none, so the draft stays the one place the answers are. It is
+    yours (its owner is your name, when set)."""
     plan = build_plan(tree, answers, now)
     case = Case(
         id="",
@@ -216,14 +255,17 @@ def create(
         offer=plan.top_option,
         plan=plan.to_data(),
         answers=answers,
+        owner=my_name(),
     )
     details = {"tree": f"{tree.id} v{tree.version}"} | ({"draft": draft} if draft else {})
+    details |= {"by": case.owner} if case.owner else {}
     case.add_event("created", now, **details)
     with case_book_lock():
         before = index.folder_stamp()
         path = cases.create_case(case)
         try:
-            after_save(case, path, strict=True, folder_before=before)
+            after_save(case, path, on_problem, strict=True, folder_before=before,
+                       events=case.history[-1:])  # fmt: skip
         except BaseException:
             for target in (reminder_path(case.id), crib_path(case.id), path):
                 with contextlib.suppress(OSError):

@@ -78,22 +78,34 @@ def patterns(
         ),
     ] = "90d",
     as_json: AsJson = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only your cases.")] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only NAME's cases.")
+    ] = None,
 ) -> None:
-    """What keeps coming back: counts by situation, cause, wish and month, and the lessons."""
+    """What keeps coming back: counts by situation, cause, wish, month and owner, and the
+    lessons; for one person's cases with --mine or --owner."""
     from calmcli.casebook.listing import all_cases, select
     from calmcli.cli.output import warn
     from calmcli.cli.progress import rebuild_progress
     from calmcli.clock.dates import parse_span
     from calmcli.clock.now import local_now
     from calmcli.domain.patterns import compute
+    from calmcli.errors import BadInput
 
+    if mine and owner is not None:
+        raise BadInput("--mine and --owner exclude each other; give one")
+    if mine:
+        from calmcli.casebook.team import my_name
+
+        owner = my_name()
     span = None if since == "all" else parse_span(since)
     with rebuild_progress() as progress:
         listing = all_cases(progress)
     for warning in listing.warnings:
         warn(f"skipped {warning}")
     now = local_now()
-    rows = select(since=now - span if span else None, newest_first=False)
+    rows = select(since=now - span if span else None, newest_first=False, owner=owner)
     result = compute(rows, now, span)
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))

@@ -15,8 +15,10 @@ def show_due(
     span_text: str = "",
     every: bool = False,
     as_json: bool = False,
+    owner: str | None = None,
 ) -> None:
-    """Print the overdue and today's check-ins (plus `span` ahead, or every open case)."""
+    """Print the overdue and today's check-ins (plus `span` ahead, or every open case);
+    with `owner`, only that person's cases."""
     from calmcli.cli.progress import rebuild_progress
     from calmcli.cli.views.case import due_list
     from calmcli.clock import dates
@@ -28,12 +30,14 @@ def show_due(
     for warning in listing.warnings:
         warn(f"skipped {warning}")
     now = dates.local_now()
-    items = followups.select(listing.rows, now, within=span, every=every)
+    items = followups.select(followups.owned_by(listing.rows, owner), now, within=span,
+                             every=every)  # fmt: skip
     if as_json:
         payload = [
             {
                 "id": i.row.id,
                 "customer": i.row.customer,
+                "owner": i.row.owner or None,
                 "phone": i.row.phone,
                 "job": i.row.job,
                 "planned": i.row.planned,
@@ -52,7 +56,8 @@ def show_due(
         return
     if not items:
         ahead = f" in the next {span_text}" if span_text else " today"
-        out().print(f"Nothing due{ahead}. Nice work keeping your promises.", markup=False)
+        whose = f" for {owner}" if owner else ""
+        out().print(f"Nothing due{whose}{ahead}. Nice work keeping your promises.", markup=False)
         return
     console = out()
     console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")

@@ -40,6 +40,7 @@ def patterns_view(p: Patterns, since: str) -> list[Any]:
         ("By month", p.by_month),
         ("Satisfaction at the last check-in", p.satisfaction),
         ("Repeat customers", p.repeat_customers),
+        ("By owner", p.by_owner if len(p.by_owner) > 1 else {}),
     ):
         table = bars(title, counts)
         if table is not None:

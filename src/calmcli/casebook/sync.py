@@ -1,0 +1,841 @@
+"""`calm sync`: a team shares one case book through git.
+
+`init` makes `CALM_HOME` a git repository (joining a remote's, or merging the cases already
+here into it); `sync` commits what is left, fetches, rebases this machine's commits onto the
+remote's (case files through calm's merge driver), rebuilds the derived files of every case
+that changed, and pushes; `status` says where things stand without the network.
+
+What calm never does: discard work. No `reset --hard`, no force push, no stash. A rebase calm
+started that cannot finish is aborted, which puts the branch back exactly as it was; every
+refusal names what is wrong and what to do, and leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from calmcli.clock.now import local_now, to_iso
+from calmcli.domain.case import Case
+from calmcli.domain.changes import Choice, choice_of
+from calmcli.errors import BadInput, CalmError
+from calmcli.files import paths
+from calmcli.files.copies import copy_of
+from calmcli.store import cases, git, repo
+from calmcli.store.locks import case_book_lock
+
+Step = Callable[[str], None]
+PUSH_ATTEMPTS = 3
+FETCH_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class CaseChoices:
+    """A case with choices to make (`calm resolve`)."""
+
+    id: str
+    customer: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass
+class SyncReport:
+    remote: str
+    branch: str
+    committed: list[str] = field(default_factory=list)
+    """What calm committed before syncing (changes made outside calm), in words."""
+    received: int = 0
+    """Commits from the remote."""
+    sent: int = 0
+    """Commits pushed."""
+    merged: list[str] = field(default_factory=list)
+    """Cases changed on both sides, merged by calm's driver."""
+    changed: list[str] = field(default_factory=list)
+    """Cases whose derived files were rebuilt (changed by the sync)."""
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[CaseChoices] = field(default_factory=list)
+    """Every case with a choice to make, after the sync."""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Status:
+    home: str
+    shared: bool
+    git: bool = True
+    remote: str = ""
+    branch: str = ""
+    ahead: int = 0
+    behind: int = 0
+    upstream: bool = False
+    last_sync: str = ""
+    uncommitted: list[str] = field(default_factory=list)
+    in_progress: str = ""
+    driver: bool = True
+    copies: list[str] = field(default_factory=list)
+    choices: list[CaseChoices] = field(default_factory=list)
+
+
+# -- set up --------------------------------------------------------------------------------------
+
+
+@dataclass
+class InitReport:
+    home: str
+    remote: str
+    branch: str
+    already: bool = False
+    joined: bool = False
+    """A remote with cases was joined."""
+    shared: int = 0
+    """Cases of this machine's now in the repository."""
+    received: int = 0
+    """Cases from the remote."""
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
+    pushed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def init(remote: str | None, step: Step | None = None) -> InitReport:
+    """Make the case book a git repository; with `remote`, join it (a remote with cases) or
+    fill it (an empty one). Run again, it checks the set-up and mends what is missing."""
+    say = step or (lambda _text: None)
+    git.executable()
+    home = paths.calm_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CalmError(f"could not create {home}: {exc.strerror or exc}") from None
+    if git.is_repository(home):
+        return _init_again(home, remote)
+    remote_branch: str | None = None
+    if remote:
+        remote = _remote_url(remote)
+        say(f"Looking at {remote}…")
+        remote_branch = _remote_default(home, remote)
+    if not repo.has_identity(home):
+        raise BadInput(repo.IDENTITY_HELP)
+    with case_book_lock():
+        own = _own_files(home)
+        branch = remote_branch or "main"
+        git.run(home, "init", "--quiet", "--initial-branch", branch)
+        report = InitReport(str(home), remote or "", branch)
+        set_aside: list[str] = []
+        try:
+            repo.set_up(home)
+            if remote:
+                git.run(home, "remote", "add", repo.REMOTE, remote)
+            if remote and remote_branch is not None:
+                say("Fetching the team's case book…")
+                _fetch(home, remote)
+                upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+                set_aside = _set_aside_differing(home, upstream, own)
+                own = [f for f in own if f not in set_aside]
+            _add(home, [*own, ".gitignore", ".gitattributes"])
+            report.shared = sum(1 for f in own if repo.is_case_file(f))
+            repo.committing(home, "commit", "--quiet", "--no-verify", "--allow-empty", "-m",
+                            _first_message(report.shared))  # fmt: skip
+            if remote and remote_branch is not None:
+                upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+                report.renamed = _rename_colliding(home, upstream)
+                _rebase(home, upstream)
+                git.run(home, "branch", "--quiet", f"--set-upstream-to={repo.REMOTE}/{branch}")
+                report.joined = True
+                report.received = sum(
+                    1
+                    for f in git.lines(home, "ls-tree", "-r", "-z", "--name-only", upstream)
+                    if repo.is_case_file(f)
+                )
+        except BaseException:
+            _undo_init(home, set_aside)
+            raise
+        report.set_aside = set_aside
+        rebuilt = _rebuild_open(home)
+        if rebuilt:
+            report.notes.append(f"rebuilt the crib sheets and reminders of {rebuilt} open cases")
+    if remote:
+        say("Sending…")
+        _push(home, branch, first=True)
+        report.pushed = True
+    _stamp(home)
+    return report
+
+
+def _undo_init(home: Path, set_aside: list[str]) -> None:
+    """An init that failed half way: the files set aside go back and the new repository goes,
+    so the case book is exactly as it was and a second try starts afresh. (The repository
+    holds nothing but copies of files that are still here.)"""
+    import shutil
+
+    for name in set_aside:
+        with contextlib.suppress(OSError):
+            (home / "before-sync" / name).replace(home / name)
+    with contextlib.suppress(OSError):
+        (home / "before-sync").rmdir()
+    shutil.rmtree(home / ".git", ignore_errors=True)
+
+
+def _init_again(home: Path, remote: str | None) -> InitReport:
+    """`calm sync init` in a case book that is already a repository: add the remote if it
+    has none, mend the ignore and attributes files and the merge driver."""
+    branch = _branch(home)
+    current = _current_remote(home)
+    report = InitReport(str(home), current, branch, already=True)
+    if remote:
+        remote = _remote_url(remote)
+        if not current:
+            git.run(home, "remote", "add", repo.REMOTE, remote)
+            report.remote = remote
+            report.notes.append(f"added the remote {remote}; `calm sync` sends and receives")
+        elif current != remote:
+            raise BadInput(
+                f"{home} already syncs with {current}; to use {remote} instead: "
+                f"git -C {home} remote set-url {repo.REMOTE} {remote}"
+            )
+    with case_book_lock():
+        changed = repo.set_up(home)
+        if changed and not git.in_progress(home):
+            _add(home, changed)
+            repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
+                            "Set up calm's team sync", "--", *changed)  # fmt: skip
+            report.notes.append(f"updated {', '.join(changed)}")
+    return report
+
+
+def _first_message(count: int) -> str:
+    host = socket.gethostname() or "this machine"
+    return (
+        f"The case book on {host}: {count} case{'s' if count != 1 else ''}\n\n"
+        "Shared with calm's team sync (`calm sync init`)."
+    )
+
+
+def _remote_url(remote: str) -> str:
+    """A remote as given; a local folder as its full path (git resolves it from the home)."""
+    remote = remote.strip()
+    if not remote:
+        raise BadInput("give the remote's address, e.g. git@github.com:carter-tiling/cases.git")
+    candidate = Path(remote).expanduser()
+    if ":" not in remote.split("/")[0] and candidate.exists():
+        return str(candidate.resolve())
+    return remote
+
+
+def _remote_default(home: Path, remote: str) -> str | None:
+    """The remote's default branch, or None for an empty remote; a clear message if it
+    cannot be reached."""
+    result = git.run(home, "ls-remote", "--symref", remote, "HEAD", check=False, network=True,
+                     timeout=FETCH_TIMEOUT)  # fmt: skip
+    if result.returncode != 0:
+        raise CalmError(
+            f"cannot reach the remote {remote}: {git.reason(result.stderr) or 'no answer'}",
+            details=[
+                "check the address and that you may read it (an SSH key, or a token); "
+                "nothing has been changed here"
+            ],
+        )
+    for line in result.stdout.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line[len("ref: refs/heads/") : -len("\tHEAD")]
+    heads = git.run(home, "ls-remote", "--heads", remote, check=False, network=True).stdout
+    names = [
+        line.split("refs/heads/", 1)[1] for line in heads.splitlines() if "refs/heads/" in line
+    ]
+    if names:
+        return "main" if "main" in names else names[0]
+    return None
+
+
+def _own_files(home: Path) -> list[str]:
+    """The files of this case book that a team shares: readable cases, trees, team settings.
+    A case calm cannot read stops `init` (it would be shared broken)."""
+    out: list[str] = []
+    broken: list[str] = []
+    folder = home / "cases"
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.yaml")):
+            name = f"cases/{path.name}"
+            if not repo.is_case_file(name):
+                continue
+            try:
+                cases.load_case(path)
+            except BadInput as exc:
+                broken.append(exc.message)
+                continue
+            out.append(name)
+    if broken:
+        raise BadInput(
+            "calm will not share a case file it cannot read; fix or move these, then try again "
+            "(`calm doctor` mends conflict markers and copies)",
+            details=broken,
+        )
+    trees = home / "trees"
+    if trees.is_dir():
+        out += sorted(
+            p.relative_to(home).as_posix()
+            for p in trees.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".tmp")
+        )
+    if (home / "config.toml").is_file():
+        out.append("config.toml")
+    return out
+
+
+def _set_aside_differing(home: Path, upstream: str, own: list[str]) -> list[str]:
+    """Team settings and trees of this machine that the team's repository holds differently:
+    moved to `before-sync/` (the team's apply; nothing is lost)."""
+    theirs = set(git.lines(home, "ls-tree", "-r", "-z", "--name-only", upstream))
+    moved = []
+    for name in own:
+        if repo.is_case_file(name) or name not in theirs:
+            continue
+        mine = (home / name).read_bytes()
+        team = git.run(home, "show", f"{upstream}:{name}").stdout.encode("utf-8")
+        if mine == team:
+            continue
+        target = home / "before-sync" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (home / name).replace(target)
+        moved.append(name)
+    return moved
+
+
+# -- sync ----------------------------------------------------------------------------------------
+
+
+def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) -> SyncReport:
+    """Send this machine's changes and receive the team's."""
+    say = step or (lambda _text: None)
+    home = _require_shared()
+    notes = _clear_interrupted(home)
+    branch = _branch(home)
+    remote = _current_remote(home)
+    if not remote:
+        raise BadInput(
+            f"{home} has no remote to sync with; add one: calm sync init REMOTE "
+            "(a private repository: the cases hold your customers' names and numbers)"
+        )
+    report = SyncReport(remote, branch, notes=notes)
+    with case_book_lock(on_wait):
+        repo.set_up(home)
+        report.committed = _commit_pending(home)
+    upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+    for _attempt in range(PUSH_ATTEMPTS):
+        say(f"Receiving from {remote}…")
+        _fetch(home, remote)
+        with case_book_lock(on_wait):
+            old = git.head(home)
+            if old is None and git.has_ref(home, upstream):  # nothing here yet: take theirs
+                git.run(home, "checkout", "--quiet", "-b", branch, "--track",
+                        f"{repo.REMOTE}/{branch}")  # fmt: skip
+            elif git.has_ref(home, upstream):
+                report.received += int(git.out(home, "rev-list", "--count", f"HEAD..{upstream}"))
+                report.renamed += _rename_colliding(home, upstream)
+                merged = _rebase(home, upstream)
+                report.merged += [m for m in merged if m not in report.merged]
+            new = git.head(home)
+            if new is not None and new != old:
+                for case_id in _rebuild_changed(home, old, new):
+                    if case_id not in report.changed:
+                        report.changed.append(case_id)
+        ahead = _ahead(home, upstream)
+        if ahead == 0:
+            break
+        say(f"Sending {ahead} change{'s' if ahead != 1 else ''}…")
+        if _push(home, branch, first=not git.has_ref(home, upstream)):
+            report.sent += ahead
+            break
+    else:
+        raise CalmError(
+            "the remote kept changing while calm was sending (someone else is syncing); "
+            "your changes are committed here and nothing is lost: run `calm sync` again"
+        )
+    report.choices = open_choices(home)
+    _stamp(home)
+    return report
+
+
+def _require_shared() -> Path:
+    git.executable()
+    home = paths.calm_home()
+    if not git.is_repository(home):
+        raise BadInput(
+            f"{home} is not shared yet: run `calm sync init REMOTE` once (REMOTE is a private "
+            "git repository, e.g. git@github.com:carter-tiling/cases.git)"
+        )
+    return home
+
+
+def _clear_interrupted(home: Path) -> list[str]:
+    """A git operation half done stops the sync, with what to do; except a rebase calm
+    itself started and was stopped in (a killed terminal): that one is undone, which puts
+    the branch back as it was before it, and the sync starts again."""
+    busy = git.in_progress(home)
+    if busy is None:
+        return []
+    marker = repo.state_dir(home) / "rebasing"
+    if busy == "rebase" and marker.exists():
+        git.run(home, "rebase", "--abort")
+        marker.unlink(missing_ok=True)
+        return ["an earlier `calm sync` was interrupted while merging; it was undone (nothing "
+                "is lost) and started again"]  # fmt: skip
+    raise BadInput(
+        f"a git {busy} is under way in {home}; calm leaves it as it is",
+        details=[
+            f"finish it: git -C {home} {busy} --continue (after fixing what it reports)",
+            f"or stop it, putting things back as they were: git -C {home} {busy} --abort",
+            "then run `calm sync` again",
+        ],
+    )
+
+
+def _branch(home: Path) -> str:
+    result = git.run(home, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    if result.returncode != 0:
+        raise BadInput(
+            f"{home} is not on a branch (a detached HEAD): calm syncs a branch; check one out "
+            f"with `git -C {home} switch main`, then calm sync"
+        )
+    return result.stdout.strip()
+
+
+def _current_remote(home: Path) -> str:
+    result = git.run(home, "remote", "get-url", repo.REMOTE, check=False)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _fetch(home: Path, remote: str) -> None:
+    result = git.run(home, "fetch", "--quiet", "--prune", repo.REMOTE, check=False, network=True,
+                     timeout=FETCH_TIMEOUT)  # fmt: skip
+    if result.returncode != 0:
+        raise CalmError(
+            f"cannot reach the remote {remote}: {git.reason(result.stderr) or 'no answer'}",
+            details=[
+                "your changes are committed here and nothing is lost; `calm sync` sends them "
+                "when the remote can be reached (check the network, the address, your key)"
+            ],
+        )
+
+
+def _ahead(home: Path, upstream: str) -> int:
+    if git.head(home) is None:
+        return 0
+    if not git.has_ref(home, upstream):
+        return int(git.out(home, "rev-list", "--count", "HEAD"))
+    return int(git.out(home, "rev-list", "--count", f"{upstream}..HEAD"))
+
+
+def _push(home: Path, branch: str, *, first: bool = False) -> bool:
+    """Push the branch; False when the remote moved on meanwhile (fetch and merge again)."""
+    args = ["push", "--quiet", "--porcelain"]
+    if first:
+        args.append("--set-upstream")
+    result = git.run(home, *args, repo.REMOTE, f"HEAD:refs/heads/{branch}", check=False,
+                     network=True, timeout=FETCH_TIMEOUT)  # fmt: skip
+    if result.returncode == 0:
+        return True
+    text = result.stdout + result.stderr
+    if "[rejected]" in text and ("fetch first" in text or "non-fast-forward" in text):
+        return False
+    why = _push_reason(text)
+    raise CalmError(
+        f"the remote refused your changes: {why}",
+        details=[
+            "they are committed here and nothing is lost; `calm sync` sends them once the "
+            "remote takes them (check that you may push to it, and its branch protection)"
+        ],
+    )
+
+
+def _push_reason(text: str) -> str:
+    for line in text.splitlines():
+        if "[remote rejected]" in line or "[rejected]" in line:
+            start = line.find("(")
+            return line[start + 1 : line.rfind(")")] if start >= 0 else line.strip()
+    return git.reason(text) or "no reason given"
+
+
+def _stamp(home: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder = repo.state_dir(home)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "last-sync").write_text(to_iso(local_now()) + "\n", encoding="utf-8")
+
+
+# -- committing what is left ---------------------------------------------------------------------
+
+
+def _status_entries(home: Path) -> list[tuple[str, str]]:
+    """(XY, path) for every change git sees (porcelain v1)."""
+    parts = git.lines(home, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    out = []
+    i = 0
+    while i < len(parts):
+        entry = parts[i]
+        xy, name = entry[:2], entry[3:]
+        out.append((xy, name))
+        i += 2 if xy[0] in "RC" else 1  # a rename's old name follows
+    return out
+
+
+_WORDS = {"M": "changed", "A": "added", "D": "deleted", "R": "renamed", "C": "copied",
+          "?": "not tracked", "U": "unmerged", "T": "changed type"}  # fmt: skip
+
+
+def _words(xy: str) -> str:
+    return ", ".join(dict.fromkeys(_WORDS.get(c, c) for c in xy if c != " "))
+
+
+def pending(home: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Changes not committed: (calm's to commit, cases that cannot be read, cases deleted,
+    other tracked files changed)."""
+    to_commit: list[str] = []
+    broken: list[str] = []
+    deleted: list[str] = []
+    foreign: list[str] = []
+    for xy, name in _status_entries(home):
+        if name.startswith("cases/") and name.endswith(".yaml"):
+            if not repo.is_case_file(name):
+                continue  # a sync tool's copy: `calm doctor` merges it
+            if "D" in xy:
+                deleted.append(name)
+                continue
+            try:
+                cases.load_case(home / name)
+            except BadInput as exc:
+                broken.append(exc.message)
+                continue
+            to_commit.append(name)
+        elif name in repo.SHARED_FILES or name.startswith("trees/"):
+            to_commit.append(name)
+        elif xy == "??":
+            continue  # a file of the user's own in the home: left alone, not shared
+        else:
+            foreign.append(f"{name} ({_words(xy)})")
+    return to_commit, broken, deleted, foreign
+
+
+def _commit_pending(home: Path) -> list[str]:
+    """Commit changes calm did not commit itself (hand edits, a commit that failed, new
+    trees, team settings); refuse a case file calm cannot read, a deleted case and changes
+    to files calm does not share."""
+    to_commit, broken, deleted, foreign = pending(home)
+    if broken:
+        raise BadInput(
+            "calm will not share a case file it cannot read; nothing was sent or received",
+            details=[*broken, "fix it by hand, or run `calm doctor` (it merges conflict "
+                     "markers and conflict copies), then `calm sync` again"],
+        )  # fmt: skip
+    if deleted:
+        raise BadInput(
+            "a case file was deleted outside calm, and calm never deletes a shared case; "
+            "nothing was sent or received",
+            details=[
+                *deleted,
+                f"bring it back: git -C {home} restore --staged --worktree -- FILE",
+                f"or, if it must go for everyone, commit that yourself: git -C {home} rm FILE "
+                "&& git commit",
+            ],
+        )
+    if foreign:
+        raise BadInput(
+            f"{home} has changes calm does not make (the repository is not clean); "
+            "nothing was sent or received",
+            details=[*foreign, f"commit them with git, or undo them (git -C {home} status "
+                     "shows them), then `calm sync` again"],
+        )  # fmt: skip
+    if not to_commit:
+        return []
+    if git.in_progress(home):
+        return []
+    _add(home, to_commit)
+    staged = git.lines(home, "diff", "--cached", "--name-only", "-z")
+    if not staged:
+        return []
+    words = _pending_words(staged)
+    repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
+                    "Changes made outside calm: " + "; ".join(words))  # fmt: skip
+    return words
+
+
+def _pending_words(names: list[str]) -> list[str]:
+    case_files = [n for n in names if n.startswith("cases/")]
+    trees = [n for n in names if n.startswith("trees/")]
+    words = []
+    if case_files:
+        ids = ", ".join(Path(n).stem for n in case_files[:5])
+        more = f" and {len(case_files) - 5} more" if len(case_files) > 5 else ""
+        words.append(f"{len(case_files)} case{'s' if len(case_files) != 1 else ''} ({ids}{more})")
+    if trees:
+        words.append(
+            f"tree{'s' if len(trees) != 1 else ''} {', '.join(Path(n).name for n in trees)}"
+        )
+    if "config.toml" in names:
+        words.append("the team's settings")
+    if any(n in (".gitignore", ".gitattributes") for n in names):
+        words.append("calm's sync set-up")
+    return words
+
+
+def _add(home: Path, names: list[str]) -> None:
+    for start in range(0, len(names), 500):
+        git.run(home, "add", "--all", "--", *names[start : start + 500])
+
+
+# -- merging -------------------------------------------------------------------------------------
+
+
+def _rebase(home: Path, upstream: str) -> list[str]:
+    """Rebase this machine's commits onto the remote's, case files through calm's merge
+    driver; the cases it merged. One that cannot finish is aborted: the branch is as before."""
+    state = repo.state_dir(home)
+    state.mkdir(parents=True, exist_ok=True)
+    for log in ("merged", "problems"):
+        (state / log).unlink(missing_ok=True)
+    marker = state / "rebasing"
+    marker.write_text(to_iso(local_now()) + "\n", encoding="utf-8")
+    try:
+        try:
+            repo.committing(home, "-c", "rebase.autoStash=false", "-c", "rebase.updateRefs=false",
+                            "rebase", "--quiet", upstream)  # fmt: skip
+        except CalmError as exc:
+            raise _could_not_merge(home, exc) from None
+        except BaseException:
+            _abort(home)
+            raise
+    finally:
+        marker.unlink(missing_ok=True)
+    return _read_log(state / "merged")
+
+
+def _could_not_merge(home: Path, exc: CalmError) -> CalmError:
+    stopped = git.in_progress(home) == "rebase"
+    files = git.lines(home, "diff", "--name-only", "--diff-filter=U", "-z") if stopped else []
+    problems = {
+        line.split("\t", 1)[0]: line.split("\t", 1)[1]
+        for line in _read_lines(repo.state_dir(home) / "problems")
+        if "\t" in line
+    }
+    if stopped:
+        _abort(home)
+    details = [f"{name}: {problems.get(name, 'changed here and there in ways git cannot merge')}"
+               for name in files] or [exc.message]  # fmt: skip
+    return CalmError(
+        "could not merge the team's changes with yours; nothing was lost: your changes are "
+        "committed here, the team's are on the remote",
+        details=[
+            *details,
+            f"merge them by hand: git -C {home} pull --rebase (then `calm sync`), or ask "
+            "whoever changed these files",
+        ],
+    )
+
+
+def _abort(home: Path) -> None:
+    if git.in_progress(home) == "rebase":
+        git.run(home, "rebase", "--abort", check=False)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _read_log(path: Path) -> list[str]:
+    return list(dict.fromkeys(line.split("\t", 1)[0] for line in _read_lines(path) if line))
+
+
+def _rename_colliding(home: Path, upstream: str) -> list[tuple[str, str]]:
+    """Cases added here whose id the remote gave to a different case (ids made before they
+    were unique across machines, or joining with a case book of one's own): this machine's
+    case takes a new id, so both are kept."""
+    base_result = git.run(home, "merge-base", "HEAD", upstream, check=False)
+    base = base_result.stdout.strip() or None
+    head = git.head(home)
+    if head is None:
+        return []
+    mine = {n for n in git.changed_files(home, base, head, ["cases/"]) if repo.is_case_file(n)}
+    theirs = {
+        n for n in git.changed_files(home, base, upstream, ["cases/"]) if repo.is_case_file(n)
+    }
+    renamed: list[tuple[str, str]] = []
+    for name in sorted(mine & theirs):
+        if not (home / name).is_file():
+            continue
+        try:
+            local = cases.load_case(home / name)
+            other = git.run(home, "show", f"{upstream}:{name}").stdout
+            from calmcli.store.merge import parse
+
+            remote = parse(other, f"{name} (on the remote)")
+        except BadInput:
+            continue  # the merge driver says what is wrong with it
+        if str(remote.get("created")) == cases.to_data(local)["created"]:
+            continue  # the same case, changed on both: the merge driver merges it
+        renamed.append((local.id, _rename(home, local)))
+    return renamed
+
+
+def _rename(home: Path, case: Case) -> str:
+    """Give a case a new id, keeping its history (in the case and in git)."""
+    from calmcli.casebook.save import after_save, crib_path, reminder_path
+
+    old = case.id
+    old_path = cases.case_path(old)
+    while True:
+        case.id = cases.new_id(case.created, case.customer)
+        if not cases.case_path(case.id).exists():
+            break
+    new_path = cases.case_path(case.id)
+    git.run(home, "mv", "--", repo.relative(old_path), repo.relative(new_path))
+    case.add_event("renamed", local_now(), before=old, why="another machine has a case with its id")
+    cases.save_case(case)
+    for stale in (crib_path(old), reminder_path(old)):
+        stale.unlink(missing_ok=True)
+    after_save(case, new_path, commit=False)
+    _add(home, [repo.relative(new_path)])
+    repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
+                    f"Renamed case {old} to {case.id}\n\nAnother machine made a different case "
+                    f"with the id {old}; both are kept.\n\nCase: {case.id}\n")  # fmt: skip
+    return case.id
+
+
+def _rebuild_changed(home: Path, old: str | None, new: str) -> list[str]:
+    """Rebuild the derived files (crib sheet, reminder, index row) of every case the sync
+    changed, so the calendar follows the merged case; a case gone drops its own."""
+    from calmcli.casebook.save import after_save, crib_path, reminder_path
+
+    changed = []
+    for name in git.changed_files(home, old, new, ["cases/"]):
+        if not repo.is_case_file(name):
+            continue
+        path = home / name
+        case_id = Path(name).stem
+        if not path.exists():
+            for stale in (crib_path(case_id), reminder_path(case_id)):
+                stale.unlink(missing_ok=True)
+            continue
+        try:
+            case = cases.load_case(path)
+        except BadInput:
+            continue  # listings report it, naming the file
+        after_save(case, path, commit=False)
+        changed.append(case.id)
+    return changed
+
+
+def _rebuild_open(home: Path) -> int:
+    """After joining: the derived files of every open case (closed ones are rebuilt when read)."""
+    from calmcli.casebook.save import after_save
+    from calmcli.store import index
+
+    index.update_all()
+    count = 0
+    for row in list(index.rows("WHERE status = 'open'")):
+        path = cases.case_path(row.id)
+        try:
+            case = cases.load_case(path)
+        except BadInput:
+            continue
+        after_save(case, path, commit=False)
+        count += 1
+    return count
+
+
+# -- where things stand --------------------------------------------------------------------------
+
+
+def open_choices(home: Path | None = None) -> list[CaseChoices]:
+    """Every case with a choice to make. In a repository, git finds them (`git grep`), so this
+    stays quick with thousands of cases; elsewhere the case files are searched."""
+    where = home or paths.calm_home()
+    if git.is_repository(where) and git.available():
+        result = git.run(where, "grep", "-l", "-z", "-e", "^conflicts:", "--", "cases/*.yaml",
+                         check=False)  # fmt: skip
+        names = [n for n in result.stdout.split("\0") if n]
+    else:
+        names = [
+            f"cases/{p.name}"
+            for p in sorted((where / "cases").glob("*.yaml"))
+            if _mentions_conflicts(p)
+        ]
+    out = []
+    now = local_now()
+    for name in names:
+        if not repo.is_case_file(name):
+            continue
+        try:
+            case = cases.load_case(where / name)
+        except BadInput:
+            continue
+        if case.conflicts:
+            choices = tuple(choice_of(case, entry, now) for entry in case.conflicts)
+            out.append(CaseChoices(case.id, case.customer, choices))
+    return out
+
+
+def _mentions_conflicts(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return b"\nconflicts:" in fh.read(64 * 1024)
+    except OSError:
+        return False
+
+
+def status() -> Status:
+    """Where the case book stands: shared or not, the remote, changes to send and to receive
+    (as of the last fetch), changes not committed, a git operation half done, choices to
+    make and conflict copies to merge. No network."""
+    home = paths.calm_home()
+    st = Status(str(home), git.is_repository(home), git=git.available())
+    st.copies = _copies(home)
+    if not st.shared or not st.git:
+        st.choices = open_choices(home) if home.is_dir() else []
+        return st
+    st.in_progress = git.in_progress(home) or ""
+    st.remote = _current_remote(home)
+    result = git.run(home, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    st.branch = result.stdout.strip()
+    upstream = f"refs/remotes/{repo.REMOTE}/{st.branch}"
+    st.upstream = bool(st.branch) and git.has_ref(home, upstream)
+    if git.head(home) is not None:
+        if st.upstream:
+            counts = git.out(home, "rev-list", "--left-right", "--count", f"HEAD...{upstream}")
+            ahead, behind = counts.split()
+            st.ahead, st.behind = int(ahead), int(behind)
+        else:
+            st.ahead = int(git.out(home, "rev-list", "--count", "HEAD"))
+    to_commit, broken, deleted, foreign = pending(home)
+    st.uncommitted = [*to_commit, *broken, *(f"{d} (deleted)" for d in deleted), *foreign]
+    st.driver = repo.driver_installed(home)
+    stamp = _read_lines(repo.state_dir(home) / "last-sync")
+    st.last_sync = stamp[0] if stamp else ""
+    st.choices = open_choices(home)
+    return st
+
+
+def _copies(home: Path) -> list[str]:
+    folder = home / "cases"
+    try:
+        return sorted(p.name for p in folder.iterdir() if copy_of(p.name) is not None)
+    except OSError:
+        return []
+
+
+def last_sync_text(st: Status, now: datetime) -> str:
+    from calmcli.clock.dates import format_when
+    from calmcli.clock.now import from_iso
+
+    if not st.last_sync:
+        return "never"
+    try:
+        return format_when(from_iso(st.last_sync), now)
+    except BadInput:
+        return st.last_sync
