@@ -136,13 +136,15 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
                 upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
                 set_aside = _set_aside_differing(home, upstream, own)
                 own = [f for f in own if f not in set_aside]
+                report.renamed = _rename_before_joining(home, upstream, own)
+                renamed = {f"cases/{old}.yaml": f"cases/{new}.yaml" for old, new in report.renamed}
+                own = [renamed.get(f, f) for f in own]
             _add(home, [*own, ".gitignore", ".gitattributes"])
             report.shared = sum(1 for f in own if repo.is_case_file(f))
             repo.committing(home, "commit", "--quiet", "--no-verify", "--allow-empty", "-m",
                             _first_message(report.shared))  # fmt: skip
             if remote and remote_branch is not None:
                 upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
-                report.renamed = _rename_colliding(home, upstream)
                 _rebase(home, upstream)
                 git.run(home, "branch", "--quiet", f"--set-upstream-to={repo.REMOTE}/{branch}")
                 report.joined = True
@@ -313,6 +315,8 @@ def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) ->
     say = step or (lambda _text: None)
     home = _require_shared()
     notes = _clear_interrupted(home)
+    for note in notes:
+        say(note)
     branch = _branch(home)
     remote = _current_remote(home)
     if not remote:
@@ -335,8 +339,11 @@ def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) ->
                         f"{repo.REMOTE}/{branch}")  # fmt: skip
             elif git.has_ref(home, upstream):
                 report.received += int(git.out(home, "rev-list", "--count", f"HEAD..{upstream}"))
-                report.renamed += _rename_colliding(home, upstream)
-                merged = _rebase(home, upstream)
+                renamed = _rename_colliding(home, upstream)
+                report.renamed += renamed
+                # A rebase would replay the commit that made the clashing case before the one
+                # that renamed it; a merge sees only where each side ended.
+                merged = _merge(home, upstream) if renamed else _rebase(home, upstream)
                 report.merged += [m for m in merged if m not in report.merged]
             new = git.head(home)
             if new is not None and new != old:
@@ -613,8 +620,25 @@ def _rebase(home: Path, upstream: str) -> list[str]:
     return _read_log(state / "merged")
 
 
+def _merge(home: Path, upstream: str) -> list[str]:
+    """Merge the remote's branch into this one (a merge commit), case files through calm's
+    merge driver; one that cannot finish is aborted: the branch is as before."""
+    state = repo.state_dir(home)
+    for log in ("merged", "problems"):
+        (state / log).unlink(missing_ok=True)
+    try:
+        repo.committing(home, "merge", "--quiet", "--no-edit", "--no-verify", "-m",
+                        "Merged the team's changes", upstream)  # fmt: skip
+    except CalmError as exc:
+        raise _could_not_merge(home, exc) from None
+    except BaseException:
+        _abort(home)
+        raise
+    return _read_log(state / "merged")
+
+
 def _could_not_merge(home: Path, exc: CalmError) -> CalmError:
-    stopped = git.in_progress(home) == "rebase"
+    stopped = git.in_progress(home) in ("rebase", "merge")
     files = git.lines(home, "diff", "--name-only", "--diff-filter=U", "-z") if stopped else []
     problems = {
         line.split("\t", 1)[0]: line.split("\t", 1)[1]
@@ -637,8 +661,10 @@ def _could_not_merge(home: Path, exc: CalmError) -> CalmError:
 
 
 def _abort(home: Path) -> None:
-    if git.in_progress(home) == "rebase":
-        git.run(home, "rebase", "--abort", check=False)
+    """Stop a rebase or merge calm started: the branch and files go back as they were."""
+    busy = git.in_progress(home)
+    if busy in ("rebase", "merge"):
+        git.run(home, busy, "--abort", check=False)
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -671,20 +697,43 @@ def _rename_colliding(home: Path, upstream: str) -> list[tuple[str, str]]:
             continue
         try:
             local = cases.load_case(home / name)
-            other = git.run(home, "show", f"{upstream}:{name}").stdout
-            from calmcli.store.merge import parse
-
-            remote = parse(other, f"{name} (on the remote)")
         except BadInput:
             continue  # the merge driver says what is wrong with it
-        if str(remote.get("created")) == cases.to_data(local)["created"]:
-            continue  # the same case, changed on both: the merge driver merges it
-        renamed.append((local.id, _rename(home, local)))
+        if _different(home, upstream, name, local):  # else one case changed on both: merged
+            renamed.append((local.id, _rename(home, local)))
     return renamed
 
 
-def _rename(home: Path, case: Case) -> str:
-    """Give a case a new id, keeping its history (in the case and in git)."""
+def _rename_before_joining(home: Path, upstream: str, own: list[str]) -> list[tuple[str, str]]:
+    """Before this machine's cases are first committed: a case whose id the team's
+    repository gives to a different case takes a new id."""
+    theirs = set(git.lines(home, "ls-tree", "-r", "-z", "--name-only", upstream, "--", "cases/"))
+    renamed = []
+    for name in own:
+        if name not in theirs or not repo.is_case_file(name):
+            continue
+        local = cases.load_case(home / name)
+        if not _different(home, upstream, name, local):
+            continue
+        old = local.id
+        renamed.append((old, _rename(home, local, tracked=False)))
+    return renamed
+
+
+def _different(home: Path, upstream: str, name: str, local: Case) -> bool:
+    """The remote's file of this name holds a different case (made at another time)."""
+    from calmcli.store.merge import parse
+
+    try:
+        other = git.run(home, "show", f"{upstream}:{name}").stdout
+        remote = parse(other, f"{name} (on the remote)")
+    except BadInput:
+        return False  # the merge driver says what is wrong with it
+    return str(remote.get("created")) != cases.to_data(local)["created"]
+
+
+def _rename(home: Path, case: Case, *, tracked: bool = True) -> str:
+    """Give a case a new id, keeping its history (in the case, and in git if it is there)."""
     from calmcli.casebook.save import after_save, crib_path, reminder_path
 
     old = case.id
@@ -694,12 +743,18 @@ def _rename(home: Path, case: Case) -> str:
         if not cases.case_path(case.id).exists():
             break
     new_path = cases.case_path(case.id)
-    git.run(home, "mv", "--", repo.relative(old_path), repo.relative(new_path))
     case.add_event("renamed", local_now(), before=old, why="another machine has a case with its id")
-    cases.save_case(case)
+    if tracked:
+        git.run(home, "mv", "--", repo.relative(old_path), repo.relative(new_path))
+        cases.save_case(case)
+    else:
+        cases.save_case(case)
+        old_path.unlink()
     for stale in (crib_path(old), reminder_path(old)):
         stale.unlink(missing_ok=True)
     after_save(case, new_path, commit=False)
+    if not tracked:
+        return case.id
     _add(home, [repo.relative(new_path)])
     repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
                     f"Renamed case {old} to {case.id}\n\nAnother machine made a different case "

@@ -87,7 +87,7 @@ def merge(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, A
     items, renumbered, item_choices = _items(
         base.get("items") or [], ours.get("items") or [], theirs.get("items") or []
     )
-    numbers = dict(renumbered)
+    numbers = _theirs_numbers(theirs.get("items") or [], items)
     out: dict[str, Any] = {}
     for key in _keys(ours, theirs):
         b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
@@ -197,6 +197,20 @@ def _entry_list(key: str, b: Any, o: Any, t: Any, numbers: dict[int, int]) -> An
         moved = {id(e) for e in extra}
         merged = [_renumber_entry(e, numbers) if id(e) in moved else e for e in merged]
     return _by_time(merged)
+
+
+def _theirs_numbers(theirs: list[Any], merged: list[Any]) -> dict[int, int]:
+    """Item numbers on the other side that the merge changed (an item renumbered now, or in
+    an earlier step of the same rebase): its number there -> its number now."""
+    now = {item_key(i): i.get("n") for i in merged if isinstance(i, dict)}
+    out: dict[int, int] = {}
+    for item in theirs:
+        if not isinstance(item, dict):
+            continue
+        n, moved = item.get("n"), now.get(item_key(item))
+        if isinstance(n, int) and isinstance(moved, int) and moved != n:
+            out[n] = moved
+    return out
 
 
 def _renumber_entry(entry: Any, numbers: dict[int, int]) -> Any:

@@ -64,8 +64,9 @@ def is_shared() -> bool:
     return git.is_repository(home())
 
 
-def identity() -> dict[str, str]:
-    """Who commits: your name (and email) from calm's settings, else git's own identity."""
+def identity(where: Path) -> dict[str, str]:
+    """Who commits: your name (and email) from calm's settings, else git's own identity. With
+    a name but no email in calm, git's email if it has one, else none."""
     from calmcli.store import config
 
     try:
@@ -76,31 +77,28 @@ def identity() -> dict[str, str]:
     if not name:
         return {}
     env = {"GIT_AUTHOR_NAME": name, "GIT_COMMITTER_NAME": name}
-    if email:
-        env |= {"GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
-    return env
+    if not email:
+        found = git.run(where, "config", "--get", "user.email", check=False)
+        if found.returncode == 0 and found.stdout.strip():
+            return env
+    return env | {"GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
 
 
 def committing(where: Path, *args: str) -> None:
     """A git command that makes commits (commit, rebase): under calm's identity, unsigned
     (a signing prompt would hang calm), and with a plain message when there is no identity."""
-    env = identity()
     try:
-        git.run(where, "-c", "commit.gpgSign=false", *args, env=env)
+        git.run(where, "-c", "commit.gpgSign=false", *args, env=identity(where))
     except git.GitFailed as exc:
         text = exc.stderr + exc.stdout
         if "tell me who you are" in text or "empty ident" in text or "identity unknown" in text:
-            if env and "GIT_AUTHOR_EMAIL" not in env:  # a name but no email anywhere: none
-                env |= {"GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_EMAIL": ""}
-                git.run(where, "-c", "commit.gpgSign=false", *args, env=env)
-                return
             raise CalmError(IDENTITY_HELP) from None
         raise
 
 
 def has_identity(where: Path) -> bool:
     """Commits can be made: calm knows your name, or git knows who you are."""
-    if identity():
+    if identity(where):
         return True
     return git.run(where, "var", "GIT_COMMITTER_IDENT", check=False).returncode == 0
 

@@ -136,12 +136,13 @@ def _save(tree: Tree, answers: dict[str, Any], draft: Draft | None, saved: list[
     """Write the case and remove its draft, with Ctrl-C and SIGTERM held meanwhile: a signal
     waits the few milliseconds the save takes, so there is a whole case or a whole draft."""
     from calmcli.casebook.save import create
+    from calmcli.cli.output import warn
     from calmcli.clock.now import local_now
     from calmcli.store import drafts
 
     with _signals_held():
         draft_id = draft.id if draft else ""
-        saved.append(create(tree, answers, local_now(), draft=draft_id))
+        saved.append(create(tree, answers, local_now(), draft=draft_id, on_problem=warn))
         if draft is not None:
             drafts.delete_draft(draft.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calmcli.cli.output import say, warn
+from calmcli.cli.output import say
 from calmcli.domain.changes import Choice
 
 
@@ -34,8 +34,6 @@ def choices_data(case_id: str, customer: str, choices: Any) -> dict[str, Any]:
 
 def show_sync(report: Any) -> None:
     """What `calm sync` did, in words."""
-    for note in report.notes:
-        warn(note)
     for words in report.committed:
         say(f"Committed first (changed outside calm): {words}")
     for old, new in report.renamed:
