@@ -76,6 +76,17 @@ def after_save(
     Last, in a case book shared through git, the case is committed (`events`, the history
     entries the change added, say what changed); never with `commit` false (a case that came
     from git itself), and never raised: `calm sync` commits what is left."""
+    _write_derived(case, on_problem, strict)
+    index.record([(case.summary(path.name), path)], folder_before=folder_before)
+    if commit and repo.is_shared():
+        try:
+            repo.commit_case(case, path, events or [])
+        except CalmError as exc:
+            if on_problem is not None:
+                on_problem(f"case {case.id} is saved, but not committed to git: {exc.message}")
+
+
+def _write_derived(case: Case, on_problem: Problems | None, strict: bool = False) -> None:
     for write in (
         lambda: atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now())),
         lambda: _write_reminder(case),
@@ -87,13 +98,15 @@ def after_save(
                 raise
             if on_problem is not None:
                 on_problem(f"case {case.id} is saved, but {exc.message}")
-    index.record([(case.summary(path.name), path)], folder_before=folder_before)
-    if commit and repo.is_shared():
-        try:
-            repo.commit_case(case, path, events or [])
-        except CalmError as exc:
-            if on_problem is not None:
-                on_problem(f"case {case.id} is saved, but not committed to git: {exc.message}")
+
+
+def arrived(found: list[tuple[Case, Path]], on_problem: Problems | None = None) -> None:
+    """The after-save step for cases that came from elsewhere (a sync brought them, changed
+    or merged): their derived files rewritten, their index rows written in one go, nothing
+    committed (they came from git)."""
+    for case, _path in found:
+        _write_derived(case, on_problem)
+    index.record([(case.summary(path.name), path) for case, path in found])
 
 
 def _write_reminder(case: Case) -> None:

@@ -765,9 +765,9 @@ def _rename(home: Path, case: Case, *, tracked: bool = True) -> str:
 def _rebuild_changed(home: Path, old: str | None, new: str) -> list[str]:
     """Rebuild the derived files (crib sheet, reminder, index row) of every case the sync
     changed, so the calendar follows the merged case; a case gone drops its own."""
-    from calmcli.casebook.save import after_save, crib_path, reminder_path
+    from calmcli.casebook.save import arrived, crib_path, reminder_path
 
-    changed = []
+    changed: list[tuple[Case, Path]] = []
     for name in git.changed_files(home, old, new, ["cases/"]):
         if not repo.is_case_file(name):
             continue
@@ -781,14 +781,15 @@ def _rebuild_changed(home: Path, old: str | None, new: str) -> list[str]:
             case = cases.load_case(path)
         except BadInput:
             continue  # listings report it, naming the file
-        after_save(case, path, commit=False)
-        changed.append(case.id)
-    return changed
+        changed.append((case, path))
+    arrived(changed)
+    return [case.id for case, _ in changed]
 
 
 def _rebuild_open(home: Path) -> int:
-    """After joining: the derived files of every open case (closed ones are rebuilt when read)."""
-    from calmcli.casebook.save import after_save
+    """After joining: the derived files of every open case that lacks them or has stale ones
+    (closed ones are rebuilt when read)."""
+    from calmcli.casebook.save import repair
     from calmcli.store import index
 
     index.update_all()
@@ -799,8 +800,7 @@ def _rebuild_open(home: Path) -> int:
             case = cases.load_case(path)
         except BadInput:
             continue
-        after_save(case, path, commit=False)
-        count += 1
+        count += repair(case, path)
     return count
 
 
