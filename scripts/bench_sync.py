@@ -35,7 +35,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_followup import _build_chunk, OPEN  # noqa: E402
+from bench_followup import OPEN, _build_chunk  # noqa: E402
 
 
 def _with_plans(args: tuple[str, int, int, int, str]) -> None:
@@ -49,8 +49,9 @@ def _with_plans(args: tuple[str, int, int, int, str]) -> None:
     made = store.create_case
 
     def create(case):  # type: ignore[no-untyped-def]
-        case.plan = build_plan(tree, {**case.answers, "more_options": False,
-                                      "escalate": False}, case.created).to_data()  # fmt: skip
+        case.plan = build_plan(
+            tree, {**case.answers, "more_options": False, "escalate": False}, case.created
+        ).to_data()
         return made(case)
 
     store.create_case = create  # type: ignore[assignment]
@@ -121,8 +122,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="calm-bench-sync-"))
     gitconfig = tmp / "gitconfig"
     gitconfig.write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
-    base = dict(os.environ, NO_COLOR="1", GIT_CONFIG_GLOBAL=str(gitconfig),
-                GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")  # fmt: skip
+    base = dict(
+        os.environ,
+        NO_COLOR="1",
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
+        LC_ALL="C",
+    )
     names = ("a", "b", "c")
     envs = {
         n: dict(
@@ -130,7 +136,7 @@ def main() -> None:
             CALM_HOME=str(tmp / n / "home"),
             CALM_CACHE=str(tmp / n / "cache"),
             CALM_CONFIG=str(tmp / n / "config.toml"),
-        )  # fmt: skip
+        )
         for n in names
     }
     try:
@@ -154,8 +160,13 @@ def main() -> None:
         # The peer: the same repository, three plain git clones.
         plain = tmp / "plain.git"
         sh(["git", "clone", "--quiet", "--bare", str(remote), str(plain)], base)
-        plain_env = dict(base, GIT_AUTHOR_NAME="P", GIT_AUTHOR_EMAIL="p@x",
-                         GIT_COMMITTER_NAME="P", GIT_COMMITTER_EMAIL="p@x")  # fmt: skip
+        plain_env = dict(
+            base,
+            GIT_AUTHOR_NAME="P",
+            GIT_AUTHOR_EMAIL="p@x",
+            GIT_COMMITTER_NAME="P",
+            GIT_COMMITTER_EMAIL="p@x",
+        )
         for n in names:
             sh(
                 [
@@ -186,34 +197,53 @@ def main() -> None:
                 event = "message_sent" if kind == "message" else "snoozed"
                 expected += [(c, event, f"Person {n.upper()}") for c in [*shared, *own]]
                 files = [f"cases/{c}.yaml" for c in own + [next(pick) for _ in shared]]
-                sh([sys.executable, "-c", PLAIN_CHANGE, f"{rnd}{n}", *files], plain_env,
-                   cwd=tmp / f"plain-{n}")  # fmt: skip
+                sh(
+                    [sys.executable, "-c", PLAIN_CHANGE, f"{rnd}{n}", *files],
+                    plain_env,
+                    cwd=tmp / f"plain-{n}",
+                )
                 for f in files:
-                    sh(["git", "commit", "--quiet", "-m", f"change {f}", "--", f], plain_env,
-                       cwd=tmp / f"plain-{n}")  # fmt: skip
+                    sh(
+                        ["git", "commit", "--quiet", "-m", f"change {f}", "--", f],
+                        plain_env,
+                        cwd=tmp / f"plain-{n}",
+                    )
             for n in names:  # interleaved: calm, then the peer, clone by clone
                 seconds, out = timed([calm, "sync"], envs[n])
                 calm_times[n].append(seconds)
-                reported |= {line.split("(")[-1].rstrip("):") for line in out.splitlines()
-                             if line.startswith("  ") and line.rstrip().endswith("):")}  # fmt: skip
+                reported |= {
+                    line.split("(")[-1].rstrip("):")
+                    for line in out.splitlines()
+                    if line.startswith("  ") and line.rstrip().endswith("):")
+                }
                 if "Merged" in out:
                     merged_cases |= {
                         c.strip() for c in out.split("machine: ", 1)[1].splitlines()[0].split(",")
                     }
-                seconds, _ = timed(["sh", "-c", "git pull --quiet --rebase && git push --quiet"],
-                                   plain_env, cwd=tmp / f"plain-{n}")  # fmt: skip
+                seconds, _ = timed(
+                    ["sh", "-c", "git pull --quiet --rebase && git push --quiet"],
+                    plain_env,
+                    cwd=tmp / f"plain-{n}",
+                )
                 git_times[n].append(seconds)
-            print(f"  round {rnd + 1}: calm sync " + ", ".join(
-                f"{n} {calm_times[n][-1]:.2f} s" for n in names) + "; git pull --rebase + push "
-                + ", ".join(f"{n} {git_times[n][-1]:.2f} s" for n in names), flush=True)  # fmt: skip
+            mine = ", ".join(f"{n} {calm_times[n][-1]:.2f} s" for n in names)
+            peer = ", ".join(f"{n} {git_times[n][-1]:.2f} s" for n in names)
+            print(
+                f"  round {rnd + 1}: calm sync {mine}; git pull --rebase + push {peer}", flush=True
+            )
 
         for _ in range(2):  # everyone receives everything
             for n in names:
                 sh([calm, "sync"], envs[n])
-        trees = {sh(["git", "-C", envs[n]["CALM_HOME"], "rev-parse", "HEAD^{tree}"], base)
-                 for n in names}  # fmt: skip
-        grep = subprocess.run(["git", "-C", envs["a"]["CALM_HOME"], "grep", "-l", "^<<<<<<<",
-                               "--", "cases/"], capture_output=True, text=True, check=False)  # fmt: skip
+        trees = {
+            sh(["git", "-C", envs[n]["CALM_HOME"], "rev-parse", "HEAD^{tree}"], base) for n in names
+        }
+        grep = subprocess.run(
+            ["git", "-C", envs["a"]["CALM_HOME"], "grep", "-l", "^<<<<<<<", "--", "cases/"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         marked = [line for line in grep.stdout.splitlines() if line]
         status = json.loads(sh([calm, "sync", "status", "--json"], envs["a"]))
         choices = {c["id"] for c in status["choices"]}
@@ -234,8 +264,10 @@ def main() -> None:
     def med(times: dict[str, list[float]], n: str) -> float:
         return statistics.median(times[n])
 
-    print(f"\n`calm sync`, {args.cases:,} cases, 3 clones, {args.changed} changed cases on each "
-          f"({args.shared} the same on all three); medians of {args.rounds} rounds")  # fmt: skip
+    print(
+        f"\n`calm sync`, {args.cases:,} cases, 3 clones, {args.changed} changed cases on each "
+        f"({args.shared} the same on all three); medians of {args.rounds} rounds"
+    )
     print(f"  {'clone':<44} {'calm sync':>10} {'git peer':>10} {'ratio':>6}")
     labels = {
         "a": "first to sync (sends 10)",
@@ -248,11 +280,14 @@ def main() -> None:
     every = [t for n in names for t in calm_times[n]]
     print(f"  all syncs: median {statistics.median(every):.2f} s, slowest {max(every):.2f} s")
     print("\nAfter the last sync, on every clone")
-    print(f"  changes made: {len(expected)}; present everywhere: {len(expected) - lost}; "
-          f"lost: {lost}")  # fmt: skip
+    print(
+        f"  changes made: {len(expected)}; present everywhere: {len(expected) - lost}; lost: {lost}"
+    )
     print(f"  cases merged by calm's driver: {len(merged_cases)}; conflict markers: {len(marked)}")
-    print(f"  true conflicts (a and c moved one check-in to two times): "
-          f"{args.rounds * args.shared} made, {len(choices)} reported as choices")  # fmt: skip
+    print(
+        f"  true conflicts (a and c moved one check-in to two times): "
+        f"{args.rounds * args.shared} made, {len(choices)} reported as choices"
+    )
     print(f"  clones identical: {'yes' if len(trees) == 1 else 'NO'}")
     if lost or marked or len(trees) != 1 or len(choices) != args.rounds * args.shared:
         raise SystemExit(1)

@@ -137,3 +137,28 @@ def test_a_clashing_legacy_case_added_after_joining_is_renamed_and_merged(tmp_pa
         jobs = sorted(cases.load_case(p).job for p in clone.cases.glob("*.yaml"))
         assert jobs == ["Kitchen", "Roof"]
         assert markers(clone) == []
+
+
+def test_joining_a_repository_the_host_started_with_a_readme_and_gitignore(
+    tmp_path: Path,
+) -> None:
+    team = make_team(tmp_path, {"a": "Ann"}, init=False)
+    seed = tmp_path / "seed"
+    git_cmd = ["-c", "user.name=Host", "-c", "user.email=h@x"]
+    from gitteam import git
+
+    git(tmp_path, "clone", "-q", str(team.remote), str(seed), env=None)
+    (seed / "README.md").write_text("# Cases\n", encoding="utf-8")
+    (seed / ".gitignore").write_text("*.log\n", encoding="utf-8")
+    git(seed, "add", ".")
+    git(seed, *git_cmd, "commit", "-q", "-m", "Initial commit")
+    git(seed, "push", "-q", "origin", "HEAD:main")
+    a = team["a"]
+    case_id = new_case(a, "Dana Fox", 1)
+    a.calm("sync", "init", str(team.remote))
+    ignore = (a.home / ".gitignore").read_text(encoding="utf-8")
+    assert "*.log" in ignore and "/cases/*.md" in ignore
+    assert (a.home / "README.md").is_file() and (a.cases / f"{case_id}.yaml").is_file()
+    assert a.git("status", "--porcelain") == ""
+    assert "to_send" in a.calm("sync", "status", "--json").output
+    assert a.git("rev-list", "--count", "origin/main..HEAD").strip() == "0"

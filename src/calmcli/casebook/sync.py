@@ -134,6 +134,7 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
                 say("Fetching the team's case book…")
                 _fetch(home, remote)
                 upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+                _take_setup_files(home, upstream)
                 set_aside = _set_aside_differing(home, upstream, own)
                 own = [f for f in own if f not in set_aside]
                 report.renamed = _rename_before_joining(home, upstream, own)
@@ -148,6 +149,11 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
                 _rebase(home, upstream)
                 git.run(home, "branch", "--quiet", f"--set-upstream-to={repo.REMOTE}/{branch}")
                 report.joined = True
+                added = repo.set_up(home)  # calm's lines in the team's files, if they lack any
+                if added:
+                    _add(home, added)
+                    repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
+                                    "Set up calm's team sync", "--", *added)  # fmt: skip
                 report.received = sum(
                     1
                     for f in git.lines(home, "ls-tree", "-r", "-z", "--name-only", upstream)
@@ -286,6 +292,17 @@ def _own_files(home: Path) -> list[str]:
     if (home / "config.toml").is_file():
         out.append("config.toml")
     return out
+
+
+def _take_setup_files(home: Path, upstream: str) -> None:
+    """Start from the team's `.gitignore` and `.gitattributes` when its repository has them
+    (a host may have made one), so joining adds calm's lines to them after, instead of two
+    versions of one file clashing."""
+    theirs = set(git.lines(home, "ls-tree", "-z", "--name-only", upstream))
+    for name in (".gitignore", ".gitattributes"):
+        if name in theirs:
+            text = git.run(home, "show", f"{upstream}:{name}").stdout
+            (home / name).write_text(text, encoding="utf-8")
 
 
 def _set_aside_differing(home: Path, upstream: str, own: list[str]) -> list[str]:
