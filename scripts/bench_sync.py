@@ -268,15 +268,15 @@ def main() -> None:
         f"\n`calm sync`, {args.cases:,} cases, 3 clones, {args.changed} changed cases on each "
         f"({args.shared} the same on all three); medians of {args.rounds} rounds"
     )
-    print(f"  {'clone':<44} {'calm sync':>10} {'git peer':>10} {'ratio':>6}")
+    print(f"  {'clone':<48} {'calm sync':>10} {'git peer':>10} {'ratio':>6}")
     labels = {
-        "a": "first to sync (sends 10)",
+        "a": "first (receives 20 of the last round, sends 10)",
         "b": "second (receives 10, merges 3, sends 10)",
         "c": "third (receives 20, merges 3, sends 10)",
     }
     for n in names:
         c, g = med(calm_times, n), med(git_times, n)
-        print(f"  {labels[n]:<44} {c:9.2f}s {g:9.2f}s {c / g:6.2f}")
+        print(f"  {labels[n]:<48} {c:9.2f}s {g:9.2f}s {c / g:6.2f}")
     every = [t for n in names for t in calm_times[n]]
     print(f"  all syncs: median {statistics.median(every):.2f} s, slowest {max(every):.2f} s")
     print("\nAfter the last sync, on every clone")
