@@ -208,6 +208,14 @@ def test_doctor_leaves_what_it_cannot_merge_and_never_touches_partial_files(
     assert all(p.read_text(encoding="utf-8") == "half" for p in partials)  # never deleted
 
 
+def test_doctor_removes_a_copy_of_a_crib_sheet(calm_home: Path) -> None:
+    case = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-20T09:00")
+    copy = calm_home / "cases" / f"{case.id}.sync-conflict-20261118-101502-ABCDEFG.md"
+    copy.write_text("# old crib sheet\n", encoding="utf-8")
+    assert f"Removed {copy.name}: a copy of a crib sheet" in calm("doctor").stdout
+    assert not copy.exists() and (calm_home / "cases" / f"{case.id}.md").exists()
+
+
 def test_doctor_with_nothing_to_mend(calm_home: Path) -> None:
     make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-20T09:00")
     assert "Nothing to mend" in calm("doctor").stdout

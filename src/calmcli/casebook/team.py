@@ -102,6 +102,8 @@ class Checkup:
     """(a file, why it was left as it is)."""
     partial: list[str] = field(default_factory=list)
     """Files a sync tool is still writing: never touched."""
+    removed: list[str] = field(default_factory=list)
+    """Copies of crib sheets (derived from their case, so nothing is lost)."""
     choices: list[tuple[Case, list[Choice]]] = field(default_factory=list)
     """Cases with a choice to make, after the merges."""
     dry_run: bool = False
@@ -126,7 +128,12 @@ def doctor(*, dry_run: bool = False, on_wait: Wait = None,
             found.partial.append(name)
             continue
         original = copy_of(name)
-        if original is not None:
+        if original is not None and original.endswith(".md"):
+            # A copy of a crib sheet holds nothing its case does not: calm rebuilds it.
+            if not dry_run:
+                path.unlink(missing_ok=True)
+            found.removed.append(name)
+        elif original is not None and original.endswith(".yaml"):
             _merge_copy(path, folder / original, found, dry_run, on_wait, on_problem)
         elif name.endswith(".yaml") and not name.startswith(".") and _has_markers(path):
             _mend_markers(path, found, dry_run, on_wait, on_problem)

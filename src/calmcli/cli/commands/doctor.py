@@ -26,6 +26,9 @@ def doctor(
         say(f"{would} {copy} into {case_id}" + ("" if dry_run else "; the copy is gone."))
     for case_id in found.mended:
         say(f"{would} the two sides of {case_id} (it held conflict markers).")
+    for name in found.removed:
+        say(f"{'Would remove' if dry_run else 'Removed'} {name}: a copy of a crib sheet, which "
+            "calm rebuilds from its case.")  # fmt: skip
     for name, why in found.left:
         warn(f"left {name} as it is: {why}")
     for name in found.partial:
@@ -36,5 +39,6 @@ def doctor(
         say("Choices to make (calm resolve CASE):", style="bold")
         for case, choices in found.choices:
             show_choices(case.id, case.customer, choices)
-    if not (found.merged or found.mended or found.left or found.partial or found.choices):
+    if not (found.merged or found.mended or found.left or found.partial or found.choices
+            or found.removed):  # fmt: skip
         say("Nothing to mend: no conflict copies, no conflict markers, no choices to make.")
