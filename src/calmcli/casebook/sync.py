@@ -19,18 +19,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from calmcli.clock.now import local_now, to_iso
+from calmcli.clock.now import local_now
 from calmcli.domain.case import Case
 from calmcli.domain.changes import Choice, choice_of
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.copies import copy_of
 from calmcli.store import cases, git, repo
+from calmcli.store import remote as remotes
 from calmcli.store.locks import case_book_lock
 
 Step = Callable[[str], None]
 PUSH_ATTEMPTS = 3
-FETCH_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
         return _init_again(home, remote)
     remote_branch: str | None = None
     if remote:
-        remote = _remote_url(remote)
+        remote = remotes.url(remote)
         say(f"Looking at {remote}…")
-        remote_branch = _remote_default(home, remote)
+        remote_branch = remotes.default_branch(home, remote)
     if not repo.has_identity(home):
         raise BadInput(repo.IDENTITY_HELP)
     with case_book_lock():
@@ -129,29 +129,29 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
         try:
             repo.set_up(home)
             if remote:
-                git.run(home, "remote", "add", repo.REMOTE, remote)
+                git.run(home, "remote", "add", remotes.REMOTE, remote)
             if remote and remote_branch is not None:
                 say("Fetching the team's case book…")
-                _fetch(home, remote)
-                upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+                remotes.fetch(home, remote)
+                upstream = f"refs/remotes/{remotes.REMOTE}/{branch}"
                 _take_setup_files(home, upstream)
                 set_aside = _set_aside_differing(home, upstream, own)
                 own = [f for f in own if f not in set_aside]
                 report.renamed = _rename_before_joining(home, upstream, own)
                 renamed = {f"cases/{old}.yaml": f"cases/{new}.yaml" for old, new in report.renamed}
                 own = [renamed.get(f, f) for f in own]
-            _add(home, [*own, ".gitignore", ".gitattributes"])
+            repo.add(home, [*own, ".gitignore", ".gitattributes"])
             report.shared = sum(1 for f in own if repo.is_case_file(f))
             repo.committing(home, "commit", "--quiet", "--no-verify", "--allow-empty", "-m",
                             _first_message(report.shared))  # fmt: skip
             if remote and remote_branch is not None:
-                upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
-                _rebase(home, upstream)
-                git.run(home, "branch", "--quiet", f"--set-upstream-to={repo.REMOTE}/{branch}")
+                upstream = f"refs/remotes/{remotes.REMOTE}/{branch}"
+                repo.rebase(home, upstream)
+                git.run(home, "branch", "--quiet", f"--set-upstream-to={remotes.REMOTE}/{branch}")
                 report.joined = True
                 added = repo.set_up(home)  # calm's lines in the team's files, if they lack any
                 if added:
-                    _add(home, added)
+                    repo.add(home, added)
                     repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
                                     "Set up calm's team sync", "--", *added)  # fmt: skip
                 report.received = sum(
@@ -168,9 +168,9 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
             report.notes.append(f"rebuilt the crib sheets and reminders of {rebuilt} open cases")
     if remote:
         say("Sending…")
-        _push(home, branch, first=True)
+        remotes.push(home, branch, first=True)
         report.pushed = True
-    _stamp(home)
+    repo.stamp(home)
     return report
 
 
@@ -191,24 +191,24 @@ def _undo_init(home: Path, set_aside: list[str]) -> None:
 def _init_again(home: Path, remote: str | None) -> InitReport:
     """`calm sync init` in a case book that is already a repository: add the remote if it
     has none, mend the ignore and attributes files and the merge driver."""
-    branch = _branch(home)
-    current = _current_remote(home)
+    branch = remotes.branch(home)
+    current = remotes.current_remote(home)
     report = InitReport(str(home), current, branch, already=True)
     if remote:
-        remote = _remote_url(remote)
+        remote = remotes.url(remote)
         if not current:
-            git.run(home, "remote", "add", repo.REMOTE, remote)
+            git.run(home, "remote", "add", remotes.REMOTE, remote)
             report.remote = remote
             report.notes.append(f"added the remote {remote}; `calm sync` sends and receives")
         elif current != remote:
             raise BadInput(
                 f"{home} already syncs with {current}; to use {remote} instead: "
-                f"git -C {home} remote set-url {repo.REMOTE} {remote}"
+                f"git -C {home} remote set-url {remotes.REMOTE} {remote}"
             )
     with case_book_lock():
         changed = repo.set_up(home)
         if changed and not git.in_progress(home):
-            _add(home, changed)
+            repo.add(home, changed)
             repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
                             "Set up calm's team sync", "--", *changed)  # fmt: skip
             report.notes.append(f"updated {', '.join(changed)}")
@@ -221,42 +221,6 @@ def _first_message(count: int) -> str:
         f"The case book on {host}: {count} case{'s' if count != 1 else ''}\n\n"
         "Shared with calm's team sync (`calm sync init`)."
     )
-
-
-def _remote_url(remote: str) -> str:
-    """A remote as given; a local folder as its full path (git resolves it from the home)."""
-    remote = remote.strip()
-    if not remote:
-        raise BadInput("give the remote's address, e.g. git@github.com:carter-tiling/cases.git")
-    candidate = Path(remote).expanduser()
-    if ":" not in remote.split("/")[0] and candidate.exists():
-        return str(candidate.resolve())
-    return remote
-
-
-def _remote_default(home: Path, remote: str) -> str | None:
-    """The remote's default branch, or None for an empty remote; a clear message if it
-    cannot be reached."""
-    result = git.run(home, "ls-remote", "--symref", remote, "HEAD", check=False, network=True,
-                     timeout=FETCH_TIMEOUT)  # fmt: skip
-    if result.returncode != 0:
-        raise CalmError(
-            f"cannot reach the remote {remote}: {git.reason(result.stderr) or 'no answer'}",
-            details=[
-                "check the address and that you may read it (an SSH key, or a token); "
-                "nothing has been changed here"
-            ],
-        )
-    for line in result.stdout.splitlines():
-        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
-            return line[len("ref: refs/heads/") : -len("\tHEAD")]
-    heads = git.run(home, "ls-remote", "--heads", remote, check=False, network=True).stdout
-    names = [
-        line.split("refs/heads/", 1)[1] for line in heads.splitlines() if "refs/heads/" in line
-    ]
-    if names:
-        return "main" if "main" in names else names[0]
-    return None
 
 
 def _own_files(home: Path) -> list[str]:
@@ -334,8 +298,8 @@ def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) ->
     notes = _clear_interrupted(home)
     for note in notes:
         say(note)
-    branch = _branch(home)
-    remote = _current_remote(home)
+    branch = remotes.branch(home)
+    remote = remotes.current_remote(home)
     if not remote:
         raise BadInput(
             f"{home} has no remote to sync with; add one: calm sync init REMOTE "
@@ -345,33 +309,33 @@ def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) ->
     with case_book_lock(on_wait):
         repo.set_up(home)
         report.committed = _commit_pending(home)
-    upstream = f"refs/remotes/{repo.REMOTE}/{branch}"
+    upstream = f"refs/remotes/{remotes.REMOTE}/{branch}"
     for _attempt in range(PUSH_ATTEMPTS):
         say(f"Receiving from {remote}…")
-        _fetch(home, remote)
+        remotes.fetch(home, remote)
         with case_book_lock(on_wait):
             old = git.head(home)
             if old is None and git.has_ref(home, upstream):  # nothing here yet: take theirs
                 git.run(home, "checkout", "--quiet", "-b", branch, "--track",
-                        f"{repo.REMOTE}/{branch}")  # fmt: skip
+                        f"{remotes.REMOTE}/{branch}")  # fmt: skip
             elif git.has_ref(home, upstream):
                 report.received += int(git.out(home, "rev-list", "--count", f"HEAD..{upstream}"))
                 renamed = _rename_colliding(home, upstream)
                 report.renamed += renamed
                 # A rebase would replay the commit that made the clashing case before the one
                 # that renamed it; a merge sees only where each side ended.
-                merged = _merge(home, upstream) if renamed else _rebase(home, upstream)
+                merged = repo.merge(home, upstream) if renamed else repo.rebase(home, upstream)
                 report.merged += [m for m in merged if m not in report.merged]
             new = git.head(home)
             if new is not None and new != old:
                 for case_id in _rebuild_changed(home, old, new):
                     if case_id not in report.changed:
                         report.changed.append(case_id)
-        ahead = _ahead(home, upstream)
+        ahead = remotes.ahead(home, upstream)
         if ahead == 0:
             break
         say(f"Sending {ahead} change{'s' if ahead != 1 else ''}…")
-        if _push(home, branch, first=not git.has_ref(home, upstream)):
+        if remotes.push(home, branch, first=not git.has_ref(home, upstream)):
             report.sent += ahead
             break
     else:
@@ -380,7 +344,7 @@ def sync(step: Step | None = None, on_wait: Callable[[], None] | None = None) ->
             "your changes are committed here and nothing is lost: run `calm sync` again"
         )
     report.choices = open_choices(home)
-    _stamp(home)
+    repo.stamp(home)
     return report
 
 
@@ -418,137 +382,18 @@ def _clear_interrupted(home: Path) -> list[str]:
     )
 
 
-def _branch(home: Path) -> str:
-    result = git.run(home, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    if result.returncode != 0:
-        raise BadInput(
-            f"{home} is not on a branch (a detached HEAD): calm syncs a branch; check one out "
-            f"with `git -C {home} switch main`, then calm sync"
-        )
-    return result.stdout.strip()
-
-
-def _current_remote(home: Path) -> str:
-    result = git.run(home, "remote", "get-url", repo.REMOTE, check=False)
-    return result.stdout.strip() if result.returncode == 0 else ""
-
-
-def _fetch(home: Path, remote: str) -> None:
-    result = git.run(home, "fetch", "--quiet", "--prune", repo.REMOTE, check=False, network=True,
-                     timeout=FETCH_TIMEOUT)  # fmt: skip
-    if result.returncode != 0:
-        raise CalmError(
-            f"cannot reach the remote {remote}: {git.reason(result.stderr) or 'no answer'}",
-            details=[
-                "your changes are committed here and nothing is lost; `calm sync` sends them "
-                "when the remote can be reached (check the network, the address, your key)"
-            ],
-        )
-
-
-def _ahead(home: Path, upstream: str) -> int:
-    if git.head(home) is None:
-        return 0
-    if not git.has_ref(home, upstream):
-        return int(git.out(home, "rev-list", "--count", "HEAD"))
-    return int(git.out(home, "rev-list", "--count", f"{upstream}..HEAD"))
-
-
-def _push(home: Path, branch: str, *, first: bool = False) -> bool:
-    """Push the branch; False when the remote moved on meanwhile (fetch and merge again)."""
-    args = ["push", "--quiet", "--porcelain"]
-    if first:
-        args.append("--set-upstream")
-    result = git.run(home, *args, repo.REMOTE, f"HEAD:refs/heads/{branch}", check=False,
-                     network=True, timeout=FETCH_TIMEOUT)  # fmt: skip
-    if result.returncode == 0:
-        return True
-    text = result.stdout + result.stderr
-    if "[rejected]" in text and ("fetch first" in text or "non-fast-forward" in text):
-        return False
-    why = _push_reason(text)
-    raise CalmError(
-        f"the remote refused your changes: {why}",
-        details=[
-            "they are committed here and nothing is lost; `calm sync` sends them once the "
-            "remote takes them (check that you may push to it, and its branch protection)"
-        ],
-    )
-
-
-def _push_reason(text: str) -> str:
-    for line in text.splitlines():
-        if "[remote rejected]" in line or "[rejected]" in line:
-            start = line.find("(")
-            return line[start + 1 : line.rfind(")")] if start >= 0 else line.strip()
-    return git.reason(text) or "no reason given"
-
-
-def _stamp(home: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder = repo.state_dir(home)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "last-sync").write_text(to_iso(local_now()) + "\n", encoding="utf-8")
-
-
 # -- committing what is left ---------------------------------------------------------------------
-
-
-def _status_entries(home: Path) -> list[tuple[str, str]]:
-    """(XY, path) for every change git sees (porcelain v1)."""
-    parts = git.lines(home, "status", "--porcelain=v1", "-z", "--untracked-files=all")
-    out = []
-    i = 0
-    while i < len(parts):
-        entry = parts[i]
-        xy, name = entry[:2], entry[3:]
-        out.append((xy, name))
-        i += 2 if xy[0] in "RC" else 1  # a rename's old name follows
-    return out
 
 
 _WORDS = {"M": "changed", "A": "added", "D": "deleted", "R": "renamed", "C": "copied",
           "?": "not tracked", "U": "unmerged", "T": "changed type"}  # fmt: skip
 
 
-def _words(xy: str) -> str:
-    return ", ".join(dict.fromkeys(_WORDS.get(c, c) for c in xy if c != " "))
-
-
-def pending(home: Path) -> tuple[list[str], list[str], list[str], list[str]]:
-    """Changes not committed: (calm's to commit, cases that cannot be read, cases deleted,
-    other tracked files changed)."""
-    to_commit: list[str] = []
-    broken: list[str] = []
-    deleted: list[str] = []
-    foreign: list[str] = []
-    for xy, name in _status_entries(home):
-        if name.startswith("cases/") and name.endswith(".yaml"):
-            if not repo.is_case_file(name):
-                continue  # a sync tool's copy: `calm doctor` merges it
-            if "D" in xy:
-                deleted.append(name)
-                continue
-            try:
-                cases.load_case(home / name)
-            except BadInput as exc:
-                broken.append(exc.message)
-                continue
-            to_commit.append(name)
-        elif name in repo.SHARED_FILES or name.startswith("trees/"):
-            to_commit.append(name)
-        elif xy == "??":
-            continue  # a file of the user's own in the home: left alone, not shared
-        else:
-            foreign.append(f"{name} ({_words(xy)})")
-    return to_commit, broken, deleted, foreign
-
-
 def _commit_pending(home: Path) -> list[str]:
     """Commit changes calm did not commit itself (hand edits, a commit that failed, new
     trees, team settings); refuse a case file calm cannot read, a deleted case and changes
     to files calm does not share."""
-    to_commit, broken, deleted, foreign = pending(home)
+    to_commit, broken, deleted, foreign = repo.pending(home)
     if broken:
         raise BadInput(
             "calm will not share a case file it cannot read; nothing was sent or received",
@@ -577,122 +422,17 @@ def _commit_pending(home: Path) -> list[str]:
         return []
     if git.in_progress(home):
         return []
-    _add(home, to_commit)
+    repo.add(home, to_commit)
     staged = git.lines(home, "diff", "--cached", "--name-only", "-z")
     if not staged:
         return []
-    words = _pending_words(staged)
+    words = repo.pending_words(staged)
     repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
                     "Changes made outside calm: " + "; ".join(words))  # fmt: skip
     return words
 
 
-def _pending_words(names: list[str]) -> list[str]:
-    case_files = [n for n in names if n.startswith("cases/")]
-    trees = [n for n in names if n.startswith("trees/")]
-    words = []
-    if case_files:
-        ids = ", ".join(Path(n).stem for n in case_files[:5])
-        more = f" and {len(case_files) - 5} more" if len(case_files) > 5 else ""
-        words.append(f"{len(case_files)} case{'s' if len(case_files) != 1 else ''} ({ids}{more})")
-    if trees:
-        words.append(
-            f"tree{'s' if len(trees) != 1 else ''} {', '.join(Path(n).name for n in trees)}"
-        )
-    if "config.toml" in names:
-        words.append("the team's settings")
-    if any(n in (".gitignore", ".gitattributes") for n in names):
-        words.append("calm's sync set-up")
-    return words
-
-
-def _add(home: Path, names: list[str]) -> None:
-    for start in range(0, len(names), 500):
-        git.run(home, "add", "--all", "--", *names[start : start + 500])
-
-
 # -- merging -------------------------------------------------------------------------------------
-
-
-def _rebase(home: Path, upstream: str) -> list[str]:
-    """Rebase this machine's commits onto the remote's, case files through calm's merge
-    driver; the cases it merged. One that cannot finish is aborted: the branch is as before."""
-    state = repo.state_dir(home)
-    state.mkdir(parents=True, exist_ok=True)
-    for log in ("merged", "problems"):
-        (state / log).unlink(missing_ok=True)
-    marker = state / "rebasing"
-    marker.write_text(to_iso(local_now()) + "\n", encoding="utf-8")
-    try:
-        try:
-            repo.committing(home, "-c", "rebase.autoStash=false", "-c", "rebase.updateRefs=false",
-                            "rebase", "--quiet", upstream)  # fmt: skip
-        except CalmError as exc:
-            raise _could_not_merge(home, exc) from None
-        except BaseException:
-            _abort(home)
-            raise
-    finally:
-        marker.unlink(missing_ok=True)
-    return _read_log(state / "merged")
-
-
-def _merge(home: Path, upstream: str) -> list[str]:
-    """Merge the remote's branch into this one (a merge commit), case files through calm's
-    merge driver; one that cannot finish is aborted: the branch is as before."""
-    state = repo.state_dir(home)
-    for log in ("merged", "problems"):
-        (state / log).unlink(missing_ok=True)
-    try:
-        repo.committing(home, "merge", "--quiet", "--no-edit", "--no-verify", "-m",
-                        "Merged the team's changes", upstream)  # fmt: skip
-    except CalmError as exc:
-        raise _could_not_merge(home, exc) from None
-    except BaseException:
-        _abort(home)
-        raise
-    return _read_log(state / "merged")
-
-
-def _could_not_merge(home: Path, exc: CalmError) -> CalmError:
-    stopped = git.in_progress(home) in ("rebase", "merge")
-    files = git.lines(home, "diff", "--name-only", "--diff-filter=U", "-z") if stopped else []
-    problems = {
-        line.split("\t", 1)[0]: line.split("\t", 1)[1]
-        for line in _read_lines(repo.state_dir(home) / "problems")
-        if "\t" in line
-    }
-    if stopped:
-        _abort(home)
-    details = [f"{name}: {problems.get(name, 'changed here and there in ways git cannot merge')}"
-               for name in files] or [exc.message]  # fmt: skip
-    return CalmError(
-        "could not merge the team's changes with yours; nothing was lost: your changes are "
-        "committed here, the team's are on the remote",
-        details=[
-            *details,
-            f"merge them by hand: git -C {home} pull --rebase (then `calm sync`), or ask "
-            "whoever changed these files",
-        ],
-    )
-
-
-def _abort(home: Path) -> None:
-    """Stop a rebase or merge calm started: the branch and files go back as they were."""
-    busy = git.in_progress(home)
-    if busy in ("rebase", "merge"):
-        git.run(home, busy, "--abort", check=False)
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-
-
-def _read_log(path: Path) -> list[str]:
-    return list(dict.fromkeys(line.split("\t", 1)[0] for line in _read_lines(path) if line))
 
 
 def _rename_colliding(home: Path, upstream: str) -> list[tuple[str, str]]:
@@ -772,7 +512,7 @@ def _rename(home: Path, case: Case, *, tracked: bool = True) -> str:
     after_save(case, new_path, commit=False)
     if not tracked:
         return case.id
-    _add(home, [repo.relative(new_path)])
+    repo.add(home, [repo.relative(new_path)])
     repo.committing(home, "commit", "--quiet", "--no-verify", "-m",
                     f"Renamed case {old} to {case.id}\n\nAnother machine made a different case "
                     f"with the id {old}; both are kept.\n\nCase: {case.id}\n")  # fmt: skip
@@ -872,10 +612,10 @@ def status() -> Status:
         st.choices = open_choices(home) if home.is_dir() else []
         return st
     st.in_progress = git.in_progress(home) or ""
-    st.remote = _current_remote(home)
+    st.remote = remotes.current_remote(home)
     result = git.run(home, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     st.branch = result.stdout.strip()
-    upstream = f"refs/remotes/{repo.REMOTE}/{st.branch}"
+    upstream = f"refs/remotes/{remotes.REMOTE}/{st.branch}"
     st.upstream = bool(st.branch) and git.has_ref(home, upstream)
     if git.head(home) is not None:
         if st.upstream:
@@ -884,10 +624,10 @@ def status() -> Status:
             st.ahead, st.behind = int(ahead), int(behind)
         else:
             st.ahead = int(git.out(home, "rev-list", "--count", "HEAD"))
-    to_commit, broken, deleted, foreign = pending(home)
+    to_commit, broken, deleted, foreign = repo.pending(home)
     st.uncommitted = [*to_commit, *broken, *(f"{d} (deleted)" for d in deleted), *foreign]
     st.driver = repo.driver_installed(home)
-    stamp = _read_lines(repo.state_dir(home) / "last-sync")
+    stamp = repo.read_lines(repo.state_dir(home) / "last-sync")
     st.last_sync = stamp[0] if stamp else ""
     st.choices = open_choices(home)
     return st

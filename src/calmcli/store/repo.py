@@ -1,5 +1,6 @@
 """The case book as a git repository: what is tracked, the files that say so, the merge
-driver's set-up, and the commit each change makes.
+driver's set-up, the commit each change makes, what is left to commit, and bringing the team's
+commits in (a rebase, or a merge) with calm's merge driver, undone whole if it cannot finish.
 
 Tracked (shared with the team): the cases, your trees and the team's settings. Ignored (kept
 or rebuilt on each machine): derived files, drafts, locks, temp files, and the copies and
@@ -9,18 +10,19 @@ which `calm sync init` installs in each clone's own `.git/config`.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
+from calmcli.clock.now import local_now, to_iso
 from calmcli.domain.case import Case
-from calmcli.errors import CalmError
+from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
-from calmcli.store import git
+from calmcli.store import cases, git
 
-REMOTE = "origin"
 DRIVER = "calm-case"
 ATTRIBUTES = f"""# calm: case files merge entry by entry (`calm sync init` sets the driver up)
 /cases/*.yaml merge={DRIVER}
@@ -188,3 +190,194 @@ def is_shared_path(name: str) -> bool:
 def state_dir(where: Path) -> Path:
     """calm's notes inside this clone's `.git` (never shared): the merge driver's log."""
     return git.git_dir(where) / "calm"
+
+
+# -- what is left to commit -------------------------------------------------------------------
+
+
+def _status_entries(home: Path) -> list[tuple[str, str]]:
+    """(XY, path) for every change git sees (porcelain v1)."""
+    parts = git.lines(home, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    out = []
+    i = 0
+    while i < len(parts):
+        entry = parts[i]
+        xy, name = entry[:2], entry[3:]
+        out.append((xy, name))
+        i += 2 if xy[0] in "RC" else 1  # a rename's old name follows
+    return out
+
+
+_WORDS = {
+    "M": "changed",
+    "A": "added",
+    "D": "deleted",
+    "R": "renamed",
+    "C": "copied",
+    "?": "not tracked",
+    "U": "unmerged",
+    "T": "changed type",
+}
+
+
+def _words(xy: str) -> str:
+    return ", ".join(dict.fromkeys(_WORDS.get(c, c) for c in xy if c != " "))
+
+
+def pending(home: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Changes not committed: (calm's to commit, cases that cannot be read, cases deleted,
+    other tracked files changed)."""
+    to_commit: list[str] = []
+    broken: list[str] = []
+    deleted: list[str] = []
+    foreign: list[str] = []
+    for xy, name in _status_entries(home):
+        if name.startswith("cases/") and name.endswith(".yaml"):
+            if not is_case_file(name):
+                continue  # a sync tool's copy: `calm doctor` merges it
+            if "D" in xy:
+                deleted.append(name)
+                continue
+            try:
+                cases.load_case(home / name)
+            except BadInput as exc:
+                broken.append(exc.message)
+                continue
+            to_commit.append(name)
+        elif name in SHARED_FILES or name.startswith("trees/"):
+            to_commit.append(name)
+        elif xy == "??":
+            continue  # a file of the user's own in the home: left alone, not shared
+        else:
+            foreign.append(f"{name} ({_words(xy)})")
+    return to_commit, broken, deleted, foreign
+
+
+def pending_words(names: list[str]) -> list[str]:
+    case_files = [n for n in names if n.startswith("cases/")]
+    trees = [n for n in names if n.startswith("trees/")]
+    words = []
+    if case_files:
+        ids = ", ".join(Path(n).stem for n in case_files[:5])
+        more = f" and {len(case_files) - 5} more" if len(case_files) > 5 else ""
+        words.append(f"{len(case_files)} case{'s' if len(case_files) != 1 else ''} ({ids}{more})")
+    if trees:
+        words.append(
+            f"tree{'s' if len(trees) != 1 else ''} {', '.join(Path(n).name for n in trees)}"
+        )
+    if "config.toml" in names:
+        words.append("the team's settings")
+    if any(n in (".gitignore", ".gitattributes") for n in names):
+        words.append("calm's sync set-up")
+    return words
+
+
+def add(home: Path, names: list[str]) -> None:
+    for start in range(0, len(names), 500):
+        git.run(home, "add", "--all", "--", *names[start : start + 500])
+
+
+def rebase(home: Path, upstream: str) -> list[str]:
+    """Rebase this machine's commits onto the remote's, case files through calm's merge
+    driver; the cases it merged. One that cannot finish is aborted: the branch is as before."""
+    state = state_dir(home)
+    state.mkdir(parents=True, exist_ok=True)
+    for log in ("merged", "problems"):
+        (state / log).unlink(missing_ok=True)
+    marker = state / "rebasing"
+    marker.write_text(to_iso(local_now()) + "\n", encoding="utf-8")
+    try:
+        try:
+            committing(
+                home,
+                "-c",
+                "rebase.autoStash=false",
+                "-c",
+                "rebase.updateRefs=false",
+                "rebase",
+                "--quiet",
+                upstream,
+            )
+        except CalmError as exc:
+            raise _could_not_merge(home, exc) from None
+        except BaseException:
+            abort(home)
+            raise
+    finally:
+        marker.unlink(missing_ok=True)
+    return _read_log(state / "merged")
+
+
+def merge(home: Path, upstream: str) -> list[str]:
+    """Merge the remote's branch into this one (a merge commit), case files through calm's
+    merge driver; one that cannot finish is aborted: the branch is as before."""
+    state = state_dir(home)
+    for log in ("merged", "problems"):
+        (state / log).unlink(missing_ok=True)
+    try:
+        committing(
+            home,
+            "merge",
+            "--quiet",
+            "--no-edit",
+            "--no-verify",
+            "-m",
+            "Merged the team's changes",
+            upstream,
+        )
+    except CalmError as exc:
+        raise _could_not_merge(home, exc) from None
+    except BaseException:
+        abort(home)
+        raise
+    return _read_log(state / "merged")
+
+
+def _could_not_merge(home: Path, exc: CalmError) -> CalmError:
+    stopped = git.in_progress(home) in ("rebase", "merge")
+    files = git.lines(home, "diff", "--name-only", "--diff-filter=U", "-z") if stopped else []
+    problems = {
+        line.split("\t", 1)[0]: line.split("\t", 1)[1]
+        for line in read_lines(state_dir(home) / "problems")
+        if "\t" in line
+    }
+    if stopped:
+        abort(home)
+    details = [
+        f"{name}: {problems.get(name, 'changed here and there in ways git cannot merge')}"
+        for name in files
+    ] or [exc.message]
+    return CalmError(
+        "could not merge the team's changes with yours; nothing was lost: your changes are "
+        "committed here, the team's are on the remote",
+        details=[
+            *details,
+            f"merge them by hand: git -C {home} pull --rebase (then `calm sync`), or ask "
+            "whoever changed these files",
+        ],
+    )
+
+
+def abort(home: Path) -> None:
+    """Stop a rebase or merge calm started: the branch and files go back as they were."""
+    busy = git.in_progress(home)
+    if busy in ("rebase", "merge"):
+        git.run(home, busy, "--abort", check=False)
+
+
+def read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _read_log(path: Path) -> list[str]:
+    return list(dict.fromkeys(line.split("\t", 1)[0] for line in read_lines(path) if line))
+
+
+def stamp(home: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder = state_dir(home)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "last-sync").write_text(to_iso(local_now()) + "\n", encoding="utf-8")
