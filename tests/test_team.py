@@ -244,3 +244,21 @@ def test_doctor_lists_choices_and_resolve_settles_them(calm_home: Path) -> None:
     assert settled.followup_due == other.followup_due and not settled.conflicts
     assert settled.history[-1]["event"] == "resolved"
     assert "no choices to make" in calm("resolve", case.id).stdout
+
+
+def test_a_case_holding_conflict_markers_says_so_and_doctor_mends_it(calm_home: Path) -> None:
+    case = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-20T09:00")
+    path = case_file(case)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("\njob: bathroom tiling\n",
+                     "\n<<<<<<< ours\njob: bathroom tiling\n=======\njob: kitchen\n>>>>>>> b\n", 1),
+        encoding="utf-8",
+    )  # fmt: skip
+    listed = calm("list")
+    assert "holds the conflict markers of a merge" in listed.stderr
+    assert "calm doctor" in listed.stderr
+    assert "holds the conflict markers" in calm("show", case.id).output
+    assert f"Merged the two sides of {case.id}" in calm("doctor").stdout
+    assert reload(case).conflicts[0]["field"] == "job"
+    assert "conflict markers" not in calm("list").stderr

@@ -191,7 +191,25 @@ def load_case(path: Path, *, summary: bool = False) -> Case:
             return _checked(path, yamlsafe.read_file(path, summary_before=("plan", "answers")).data)
         except BadInput:
             pass  # a hand-edited file, or one from before `plan:`: read the whole of it
-    return _checked(path, yamlsafe.read_file(path, what="a case file").data)
+    try:
+        return _checked(path, yamlsafe.read_file(path, what="a case file").data)
+    except BadInput as exc:
+        if _holds_markers(path):
+            raise BadInput(
+                f"{path}: holds the conflict markers of a merge (two versions in one file); "
+                "`calm doctor` merges the two"
+            ) from None
+        raise exc from None
+
+
+def _holds_markers(path: Path) -> bool:
+    """A merge left its conflict markers in the file (`<<<<<<<` ... `>>>>>>>`)."""
+    try:
+        with path.open("rb") as fh:
+            text = fh.read(MAX_CASE_BYTES)
+    except OSError:
+        return False
+    return (text.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in text) and b"\n>>>>>>> " in text
 
 
 def _checked(path: Path, data: Any) -> Case:
