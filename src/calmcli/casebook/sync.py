@@ -176,8 +176,8 @@ def init(remote: str | None, step: Step | None = None) -> InitReport:
 
 def _undo_init(home: Path, set_aside: list[str]) -> None:
     """An init that failed half way: the files set aside go back and the new repository goes,
-    so the case book is exactly as it was and a second try starts afresh. (The repository
-    holds nothing but copies of files that are still here.)"""
+    so a second try starts afresh. (The repository holds nothing but copies of files that are
+    still here; a case already given a new id keeps it, its history saying why.)"""
     import shutil
 
     for name in set_aside:
