@@ -175,6 +175,7 @@ def _json_item(case: Case, state: str, days: int) -> dict[str, object]:
     return {
         "id": case.id,
         "customer": case.customer,
+        "owner": None,
         "phone": "0770 111",
         "job": "bath",
         "planned": "Offer: Regrout",
@@ -560,11 +561,12 @@ def test_log_stores_the_outcome_and_moves_the_reminder(board: dict[str, Case]) -
     assert "Next check-in with Dana Fox: Sun 22 Nov 09:00" in result.stdout
     case = reload(dana)
     assert case.outcome == {"at": NOW, "option": "Regrout", "notes": "She wants grey, not white."}
-    assert [i.to_data() for i in case.items] == [
+    assert [{k: v for k, v in i.to_data().items() if k != "uid"} for i in case.items] == [
         {"n": 1, "kind": "action", "what": "Regrout edge", "due": "2026-11-20T09:00:00+00:00",
          "state": "open", "fix": True},
         {"n": 2, "kind": "action", "what": "Send photos", "due": None, "state": "open"},
     ]  # fmt: skip
+    assert all(len(i.uid) == 8 for i in case.items) and case.items[0].uid != case.items[1].uid
     assert case.agreed == "Regrout"
     assert case.status == "open"
     assert dates.to_iso(case.followup_due) == "2026-11-22T09:00:00+00:00"  # type: ignore[arg-type]
@@ -620,6 +622,7 @@ def test_list_json_is_every_case_newest_first(board: dict[str, Case]) -> None:
         "created": "2026-11-10T09:00:00+00:00",
         "planned": "Offer: Regrout",
         "tree": "default",
+        "owner": None,
     }
 
 

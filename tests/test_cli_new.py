@@ -130,7 +130,7 @@ def test_new_prints_plan_and_writes_case_plan_and_reminder(
     [case_file] = case_files(calm_home)
     case_id = case_file.stem
     assert ID_RE.fullmatch(case_id)
-    assert case_id.endswith("-mrs-okafor")
+    assert re.fullmatch(r".*-mrs-okafor-[a-z0-9]{4}", case_id)
 
     # The call plan on screen.
     shown = flat(result.stdout)
@@ -270,7 +270,8 @@ def test_same_customer_twice_gets_distinct_ids(
     assert new_case(workdir, dict(answers, job="bathroom at 3 Mill Lane")).exit_code == 0
 
     [second] = set(case_files(calm_home)) - {first}
-    assert second.stem == first.stem + "-2"
+    assert second.stem != first.stem
+    assert second.stem[: -len("-xxxx")] == first.stem[: -len("-xxxx")]  # date and name alike
     assert first.read_text(encoding="utf-8") == first_text  # not overwritten
     assert store.load_case(second).job == "bathroom at 3 Mill Lane"
     uids = {
@@ -314,7 +315,7 @@ def test_hostile_names_give_safe_files_inside_calm_home(
     [case_file] = case_files(calm_home)
     assert case_file.parent == calm_home / "cases"
     assert re.fullmatch(r"[a-z0-9-]+", case_file.stem)
-    assert len(case_file.stem) <= len("2026-01-01-") + store.SLUG_MAX
+    assert len(case_file.stem) <= len("2026-01-01-") + store.SLUG_MAX + 1 + store.ID_RANDOM
     assert {p.name for p in new_files} == {
         f"{case_file.stem}.yaml",
         f"{case_file.stem}.md",

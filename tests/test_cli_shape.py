@@ -137,11 +137,11 @@ def test_completion_of_commands_options_trees_and_cases() -> None:
     assert "--tree" in complete("calm new --", 2)
     assert complete("calm new --tree qu", 3) == ["quality"]
     dana = make_case("Dana Fox", created="2026-11-10T09:00", due="2026-11-17T09:00")
-    make_case("Sam Ortiz", created="2026-11-16T09:00", due="2026-11-18T08:00")
+    sam = make_case("Sam Ortiz", created="2026-11-16T09:00", due="2026-11-18T08:00")
     assert complete("calm show 2026-11-1", 2) == sorted(
-        complete("calm show 2026-11-1", 2), key=lambda i: i != "2026-11-16-sam-ortiz"
+        complete("calm show 2026-11-1", 2), key=lambda i: i != sam.id
     )
-    assert set(complete("calm show 2026-11-1", 2)) == {dana.id, "2026-11-16-sam-ortiz"}
+    assert set(complete("calm show 2026-11-1", 2)) == {dana.id, sam.id}
     assert complete("calm followup done 2026-11-10", 3) == [dana.id]
 
 

@@ -113,8 +113,9 @@ def test_create_case_round_trips_every_field(calm_home: Path) -> None:
     case = make_case(extra={"notes": ["called back", "left voicemail"]})
     path = store.create_case(case)
 
-    assert path == calm_home / "cases" / "2026-03-02-mrs-okafor.yaml"
-    assert case.id == "2026-03-02-mrs-okafor"
+    assert path == calm_home / "cases" / f"{case.id}.yaml"
+    assert ID_RE.fullmatch(case.id)
+    assert case.id.startswith("2026-03-02-mrs-okafor-")
     loaded = store.load_case(path)
     assert loaded == case
     # the aware times mean the same instants
@@ -138,7 +139,7 @@ def test_create_case_without_followup_round_trips(calm_home: Path) -> None:
         review=None,
     )
     path = store.create_case(case)
-    assert path.name == "2026-03-02-customer.yaml"
+    assert re.fullmatch(r"2026-03-02-customer-[a-z0-9]{4}\.yaml", path.name)
     assert store.load_case(path) == case
 
 
@@ -155,14 +156,16 @@ def test_save_case_rewrites_in_place(calm_home: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
 
-def test_same_customer_same_day_gets_numbered_ids(calm_home: Path) -> None:
+ID_RE = re.compile(r"2026-03-02-mrs-okafor-[23456789abcdefghjkmnpqrstuvwxyz]{4}")
+
+
+def test_same_customer_same_day_gets_ids_unique_across_machines(calm_home: Path) -> None:
+    """The date and the name, then four random characters: a case made for another Mrs Okafor
+    the same day on another machine does not get the same id (one in 923,521)."""
     first, second, third = make_case(), make_case(), make_case(customer="mrs okafor!")
     p1, p2, p3 = store.create_case(first), store.create_case(second), store.create_case(third)
-    assert [first.id, second.id, third.id] == [
-        "2026-03-02-mrs-okafor",
-        "2026-03-02-mrs-okafor-2",
-        "2026-03-02-mrs-okafor-3",
-    ]
+    assert all(ID_RE.fullmatch(c.id) for c in (first, second, third))
+    assert len({first.id, second.id, third.id}) == 3
     assert len({p1, p2, p3}) == 3
     assert store.load_case(p1).id == first.id  # the first file was not overwritten
     assert store.load_case(p3).customer == "mrs okafor!"
@@ -178,7 +181,7 @@ def test_hostile_customer_names_stay_inside_cases_dir(calm_home: Path, name: str
     assert path.parent == cases
     assert path.resolve().parent == cases.resolve()
     assert re.fullmatch(r"2026-03-02-[a-z0-9]+(-[a-z0-9]+)*\.yaml", path.name)
-    assert len(path.stem) <= len("2026-03-02-") + store.SLUG_MAX
+    assert len(path.stem) <= len("2026-03-02-") + store.SLUG_MAX + 1 + store.ID_RANDOM
     assert store.load_case(path).customer == name
 
 
@@ -210,10 +213,8 @@ def test_concurrent_creates_never_share_an_id(calm_home: Path) -> None:
     assert len(files) == workers * each
     ids = {store.load_case(f).id for f in files}
     assert ids == {f.stem for f in files}
-    expected = {"2026-03-02-mrs-okafor"} | {
-        f"2026-03-02-mrs-okafor-{n}" for n in range(2, workers * each + 1)
-    }
-    assert ids == expected
+    assert len(ids) == workers * each
+    assert all(ID_RE.fullmatch(i) for i in ids)
 
 
 VALID = """\

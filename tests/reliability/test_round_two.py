@@ -225,17 +225,16 @@ def test_04_a_case_arriving_in_the_same_second_as_a_check_is_seen(tmp_path: Path
     assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
     # Sam's case arrives by rename from a sync tool (not through calm), in the same tick.
     arriving = folder / ".syncthing.incoming.tmp"
-    text = store.case_path(
-        make_case(
-            "Sam Ortiz", created="2026-11-20T09:00", due="2026-11-30T09:00", reminder=False
-        ).id
-    ).read_text()
-    store.case_path("2026-11-20-sam-ortiz").unlink()
+    sam = make_case(
+        "Sam Ortiz", created="2026-11-20T09:00", due="2026-11-30T09:00", reminder=False
+    ).id
+    text = store.case_path(sam).read_text()
+    store.case_path(sam).unlink()
     shutil.rmtree(index.index_dir())  # as if calm had never seen Sam: only the sync did
     os.utime(folder, ns=(tick, tick))
     assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
     arriving.write_text(text, encoding="utf-8")
-    arriving.replace(store.case_path("2026-11-20-sam-ortiz"))
+    arriving.replace(store.case_path(sam))
     os.utime(folder, ns=(tick, tick))  # the coarse clock's view: no change
     result = run_calm(["followup", "--check"])
     assert result.code == 1 and "Sam Ortiz" in result.out, result.show()

@@ -46,9 +46,11 @@ def select(
     since: datetime | None = None,
     customer: str | None = None,
     newest_first: bool = True,
+    owner: str | None = None,
 ) -> Iterator[CaseSummary]:
     """The rows a `calm list` asked for, streamed from the index, newest first (by the
-    instant: aware times in one zone compare by wall clock, wrong when the clocks go back)."""
+    instant: aware times in one zone compare by wall clock, wrong when the clocks go back).
+    `owner`: only that person's cases, whatever the spelling of case, spaces and accents."""
     where: list[str] = []
     args: list[object] = []
     if status is not None:
@@ -60,19 +62,25 @@ def select(
     if customer:
         where.append("instr(customer_key, ?) > 0")
         args.append(customer_key(customer))
+    if owner is not None:
+        spellings = index.owners(owner)
+        where.append(f"owner IN ({', '.join('?' for _ in spellings) or 'NULL'})")
+        args += spellings
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     order = "created_ts DESC, file" if newest_first else "created_ts, file"
     return index.rows(clause, tuple(args), order)
 
 
-def patterns(within: timedelta | None) -> Patterns:
+def patterns(within: timedelta | None, owner: str | None = None) -> Patterns:
     """What keeps coming back, over the cases created `within` the span before now (all of
-    them when None), in one pass, with repeat customers counted by the index."""
+    them when None; only `owner`'s when given), in one pass, with repeat customers counted by
+    the index."""
     from calmcli.clock.now import local_now
     from calmcli.domain.patterns import compute
 
     now = local_now()
     since = now - within if within is not None else None
-    rows = select(since=since, newest_first=False)
-    repeats = index.repeat_customers(since.timestamp() if since else None)
+    rows = select(since=since, newest_first=False, owner=owner)
+    owners = index.owners(owner) if owner is not None else None
+    repeats = index.repeat_customers(since.timestamp() if since else None, owners)
     return compute(rows, now, within, repeats=repeats)

@@ -2,10 +2,11 @@
 
 The case file is the only source of truth. After it is written, one after-save step rewrites
 what is derived from it: the crib sheet (`cases/<id>.md`), the calendar reminder
-(`followups/<id>.ics`), the index row, and the calendar's part (`calendar.hook`: the outbox
-and the feed under the lock, the push to the server once the lock is free). A derived file
-found stale or missing later (a crash between two writes, a hand edit, a sync) is rebuilt by
-`repair`, never trusted.
+(`followups/<id>.ics`), the index row, the calendar's part (`calendar.hook`: the outbox and
+the feed under the lock, the push to the server once the lock is free) and, when the case book
+is shared through git, a commit of the case with a message in words. A derived file found stale
+or missing later (a crash between two writes, a hand edit, a sync) is rebuilt by `repair`,
+never trusted; a commit that could not be made is made by the next `calm sync`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from calmcli.domain.settings import Settings
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
-from calmcli.store import cases, index
+from calmcli.store import cases, index, repo
 from calmcli.store.locks import case_book_lock
 from calmcli.tree.model import Tree
 
@@ -67,11 +68,28 @@ def after_save(
     *,
     strict: bool = False,
     folder_before: int | None = None,
+    events: list[dict[str, Any]] | None = None,
+    commit: bool = True,
 ) -> None:
     """Rewrite everything derived from the case just written at `path`. The case is saved
     whatever happens here: a derived file that cannot be written (a full disk, a hand-edited
     date no calendar can hold) is reported through `on_problem`, not raised, and is rebuilt
-    when next found stale. With `strict` (a new case, which is all or nothing) it is raised."""
+    when next found stale. With `strict` (a new case, which is all or nothing) it is raised.
+    Last, in a case book shared through git, the case is committed (`events`, the history
+    entries the change added, say what changed); never with `commit` false (a case that came
+    from git itself), and never raised: `calm sync` commits what is left."""
+    _write_derived(case, on_problem, strict)
+    index.record([(case.summary(path.name), path)], folder_before=folder_before)
+    hook.saved(case, on_problem)  # queued for the calendar server; sent once the lock is free
+    if commit and repo.is_shared():
+        try:
+            repo.commit_case(case, path, events or [])
+        except CalmError as exc:
+            if on_problem is not None:
+                on_problem(f"case {case.id} is saved, but not committed to git: {exc.message}")
+
+
+def _write_derived(case: Case, on_problem: Problems | None, strict: bool = False) -> None:
     for write in (
         lambda: atomic_write(crib_path(case.id), crib_sheet(case, plan_of(case), local_now())),
         lambda: _write_reminder(case),
@@ -83,8 +101,18 @@ def after_save(
                 raise
             if on_problem is not None:
                 on_problem(f"case {case.id} is saved, but {exc.message}")
-    index.record([(case.summary(path.name), path)], folder_before=folder_before)
-    hook.saved(case, on_problem)  # queued for the calendar server; sent once the lock is free
+
+
+def arrived(found: list[tuple[Case, Path]], on_problem: Problems | None = None) -> None:
+    """The after-save step for cases that came from elsewhere (a sync brought them, changed
+    or merged): their derived files rewritten, their index rows written in one go, their
+    calendar events queued, nothing committed (they came from git). Call `hook.push` once the
+    lock is released."""
+    for case, _path in found:
+        _write_derived(case, on_problem)
+    index.record([(case.summary(path.name), path) for case, path in found])
+    for case, _path in found:
+        hook.saved(case, on_problem)
 
 
 def _write_reminder(case: Case) -> None:
@@ -166,26 +194,50 @@ def repair_changed(names: tuple[str, ...]) -> None:
         repair(case, path)
 
 
+def my_name() -> str:
+    """Your name from your settings ("" when unset, or when the settings cannot be read: a
+    broken settings file must not stop a case being saved)."""
+    try:
+        return str(settings().get("name") or "")
+    except CalmError:
+        return ""
+
+
 def update(
     case_id: str,
     change: Callable[[Case], None],
     *,
     on_wait: Callable[[], None] | None = None,
     on_problem: Problems | None = None,
+    read: Callable[[Path], Case] | None = None,
 ) -> Case:
     """Apply `change` under the lock to a fresh read of the case, write it, then its derived
-    files. A change that raises leaves the case file as it was."""
+    files. A change that raises leaves the case file as it was. The history entries it adds
+    say who made them (your name, when set); a choice left by a merge whose field the change
+    sets is settled by it. `read` reads a file `cases.load_case` cannot (one holding conflict
+    markers, for `calm doctor`)."""
+    from calmcli.domain.merging import settled
+
+    name = my_name()
     with case_book_lock(on_wait):
         before = index.folder_stamp()
         path = cases.case_path(case_id)
-        case = cases.load_case(path)
+        case = (read or cases.load_case)(path)
+        had = len(case.history)
+        data_before = cases.to_data(case) if case.conflicts else None
         change(case)
+        events = case.history[had:]
+        if name:
+            events[:] = [{**e, "by": name} if "by" not in e else e for e in events]
+            case.history[had:] = events
+        if data_before is not None:
+            case.conflicts = settled(data_before, cases.to_data(case))
         # Past the highest revision this machine has seen: a case restored from an older copy
         # and then changed on purpose is newer than everything before it.
         case.revision = max(case.revision, index.seen_revision(case_id))
         cases.save_case(case)
         # In the lock: derived files follow saves in order, and the index stays in step.
-        after_save(case, path, on_problem, folder_before=before)
+        after_save(case, path, on_problem, folder_before=before, events=events)
     hook.push(on_problem)  # the network, never under the lock
     return case
 
@@ -214,7 +266,8 @@ def create(
     on_problem: Problems | None = None,
 ) -> Created:
     """A new case from an interview's answers: the case, its crib sheet and its reminder, all
-    three or (on any failure) none, so the draft stays the one place the answers are."""
+    three or (on any failure) none, so the draft stays the one place the answers are. It is
+    yours (its owner is your name, when set)."""
     plan = build_plan(tree, answers, now)
     case = Case(
         id="",
@@ -228,14 +281,17 @@ def create(
         offer=plan.top_option,
         plan=plan.to_data(),
         answers=answers,
+        owner=my_name(),
     )
     details = {"tree": f"{tree.id} v{tree.version}"} | ({"draft": draft} if draft else {})
+    details |= {"by": case.owner} if case.owner else {}
     case.add_event("created", now, **details)
     with case_book_lock():
         before = index.folder_stamp()
         path = cases.create_case(case)
         try:
-            after_save(case, path, strict=True, folder_before=before)
+            after_save(case, path, on_problem, strict=True, folder_before=before,
+                       events=case.history[-1:])  # fmt: skip
         except BaseException:
             for target in (reminder_path(case.id), crib_path(case.id), path):
                 with contextlib.suppress(OSError):

@@ -15,16 +15,20 @@ from typer.exceptions import TyperException
 
 from calmcli import __version__
 from calmcli.cli.boundary import handle
+from calmcli.cli.commands import assign as assign_cmd
 from calmcli.cli.commands import calendar as calendar_cmd
 from calmcli.cli.commands import cases as cases_cmd
 from calmcli.cli.commands import config as config_cmd
 from calmcli.cli.commands import delay as delay_cmd
+from calmcli.cli.commands import doctor as doctor_cmd
 from calmcli.cli.commands import followup as followup_cmd
 from calmcli.cli.commands import item as item_cmd
 from calmcli.cli.commands import learn as learn_cmd
 from calmcli.cli.commands import log as log_cmd
 from calmcli.cli.commands import message as message_cmd
 from calmcli.cli.commands import new as new_cmd
+from calmcli.cli.commands import resolve as resolve_cmd
+from calmcli.cli.commands import sync as sync_cmd
 from calmcli.cli.commands import tree as tree_cmd
 
 
@@ -74,6 +78,12 @@ app.add_typer(config_cmd.app, name="config", short_help="Your settings and your 
 app.add_typer(
     calendar_cmd.app, name="calendar", short_help="Your phone's calendar (CalDAV), or a feed"
 )
+app.add_typer(sync_cmd.app, name="sync", short_help="Share the case book with your team (git)")
+app.command("assign", short_help="Give a case to someone on the team")(assign_cmd.assign)
+app.command("resolve", short_help="Choose when two people changed the same thing")(
+    resolve_cmd.resolve
+)
+app.command("doctor", short_help="Merge conflict copies and conflict markers")(doctor_cmd.doctor)
 
 
 def _plain_argument_names() -> None:

@@ -35,6 +35,11 @@ class Case:
     phone: str = ""
     job: str = ""
     status: str = "open"
+    owner: str = ""
+    """Whose case it is (a name as `calm config set name` gives it); "" for nobody's yet."""
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    """Choices to make: a field two people changed to different values at the same time (see
+    `domain.merging`), each `{field, choices}` with the value in force first."""
     revision: int = 0
     """Raised by every write, so a copy restored over a newer one can be noticed."""
     followup_due: datetime | None = None
@@ -106,6 +111,7 @@ class Case:
             closed=self.closed_at(),
             satisfaction=str(last or ""),
             items=open_dated(self.items),
+            owner=self.owner,
             revision=self.revision,
         )
 

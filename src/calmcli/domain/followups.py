@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from calmcli.domain.nudgeline import CHECKIN, nudge_line
-from calmcli.domain.summary import CaseSummary
+from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.textsafe import one_line
 
 
@@ -73,6 +73,14 @@ def owed(row: CaseSummary, now: datetime) -> list[Due]:
             state, late = _state(due, now)
             out.append(Due(row, due, state, late, str(kind), n, str(what)))
     return out
+
+
+def owned_by(rows: list[CaseSummary], owner: str | None) -> list[CaseSummary]:
+    """The rows of `owner`'s cases (any spelling of case, spaces and accents); all for None."""
+    if owner is None:
+        return rows
+    key = customer_key(owner)
+    return [r for r in rows if customer_key(r.owner) == key]
 
 
 def select(

@@ -38,6 +38,10 @@ class Item:
     """How often it changed since it was promised: its calendar event's SEQUENCE."""
     why: str = ""
     """Why it last moved, or was dropped."""
+    uid: str = ""
+    """A random id that never changes: two people promising item 3 on two machines at once
+    make two items, which a merge tells apart by this and numbers apart (see
+    `domain.merging`). "" in items made before it existed (their number is their id)."""
 
     @property
     def is_open(self) -> bool:
@@ -57,6 +61,8 @@ class Item:
             data["changes"] = self.changes
         if self.why:
             data["why"] = self.why
+        if self.uid:
+            data["uid"] = self.uid
         return data
 
     @classmethod
@@ -93,7 +99,15 @@ class Item:
             fix=raw.get("fix") is True,
             changes=changes if isinstance(changes, int) and not isinstance(changes, bool) else 0,
             why=str(raw.get("why") or ""),
+            uid=str(raw.get("uid") or ""),
         )
+
+
+def new_uid() -> str:
+    """A new item's id (random: two machines must not make the same one)."""
+    import secrets
+
+    return secrets.token_hex(4)
 
 
 def items_of(case: Any) -> list[Item]:
@@ -133,7 +147,7 @@ def promise(
     items."""
     added = []
     for what, due in actions:
-        item = Item(_next_number(case), ACTION, what.strip(), due)
+        item = Item(_next_number(case), ACTION, what.strip(), due, uid=new_uid())
         case.items = [*case.items, item]
         added.append(item)
         case.add_event("promised", now, item=item.n, what=item.what, due=_iso(due))
@@ -176,7 +190,7 @@ def plan_updates(
     what = fix.what if fix is not None else ""
     for when in wanted:
         if when not in keep:
-            item = Item(_next_number(case), UPDATE, what, when)
+            item = Item(_next_number(case), UPDATE, what, when, uid=new_uid())
             case.items = [*case.items, item]
     if wanted or pending:
         case.add_event("updates_planned", now, count=len(wanted))

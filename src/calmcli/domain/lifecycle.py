@@ -131,6 +131,17 @@ def snooze(case: Case, now: datetime, until: datetime) -> None:
     case.add_event("snoozed", now, before=before, until=to_iso(until))
 
 
+def assign(case: Case, now: datetime, owner: str) -> None:
+    """Give the case to someone (their name as `calm config set name` has it; "" for nobody)."""
+    owner = " ".join(owner.split())
+    if owner == case.owner:
+        whose = f"{owner}'s" if owner else "nobody's"
+        raise BadInput(f"case {case.id} is {whose} already")
+    before = case.owner or None
+    case.owner = owner
+    case.add_event("assigned", now, before=before, to=owner or None)
+
+
 def record_review(case: Case, now: datetime, answers: dict[str, Any]) -> None:
     """The contractor's look back: stored whole (the latest replaces an earlier one)."""
     case.review = {"at": to_iso(now), **answers}

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from calmcli.domain.summary import CaseSummary, customer_key
 
 RECURRING_AT = 3
+NOBODY = "(nobody)"
 SILENT_PER_COMPLAINT = 26
 """For each customer who complains, about 26 others with the same problem say nothing."""
 
@@ -39,6 +40,8 @@ class Patterns:
     resolution_days: dict[str, float | int | None]
     satisfaction: dict[str, int]
     recurring: tuple[Recurring, ...] = field(default_factory=tuple)
+    by_owner: dict[str, int] = field(default_factory=dict)
+    """Cases per owner (NOBODY for a case no one owns)."""
 
     def to_data(self) -> dict[str, object]:
         return {
@@ -51,6 +54,7 @@ class Patterns:
             "repeat_customers": self.repeat_customers,
             "resolution_days": self.resolution_days,
             "satisfaction": self.satisfaction,
+            "by_owner": self.by_owner,
             "recurring": [
                 {"kind": r.kind, "value": r.value, "count": r.count, "lessons": list(r.lessons)}
                 for r in self.recurring
@@ -91,6 +95,7 @@ def compute(
     by_wish: Counter[str] = Counter()
     by_month: Counter[str] = Counter()
     satisfaction: Counter[str] = Counter()
+    by_owner: Counter[str] = Counter()
     days: list[float] = []
     lessons: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
     for r in rows:
@@ -105,6 +110,7 @@ def compute(
             if k not in names or names[k][0] <= at:
                 names[k] = (at, " ".join(r.customer.split()))  # the latest spelling, tidied
         by_tree[r.tree] += 1
+        by_owner[" ".join(r.owner.split()) or NOBODY] += 1
         by_month[r.created[:7]] += 1
         if r.root_cause:
             by_cause[r.root_cause] += 1
@@ -149,4 +155,5 @@ def compute(
         },
         satisfaction=_ordered(satisfaction),
         recurring=tuple(recurring),
+        by_owner=_ordered(by_owner),
     )

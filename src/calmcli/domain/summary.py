@@ -32,6 +32,8 @@ class CaseSummary(NamedTuple):
     satisfaction: str = ""
     items: str = ""
     """The open promised items with a due time, as JSON: [[n, kind, what, due], ...]."""
+    owner: str = ""
+    """Whose case it is ("" for nobody's)."""
     revision: int = 0
     """The case file's revision: every write raises it (see `store.index` on restored copies)."""
 

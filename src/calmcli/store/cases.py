@@ -1,9 +1,12 @@
 """Case files: one YAML file per case in `$CALM_HOME/cases/`, read and written whole.
 
 Every write is atomic (temp file, fsync, rename) and refused before it starts if the result
-would be too big for calm to read back. A new case claims its id with a hard link, which fails
-if the name is taken, so two processes creating a case for the same customer at the same moment
-still get two files. Nothing here prints; a corrupt file raises `BadInput` naming it.
+would be too big for calm to read back. A new case's id is its date, the customer's name and
+four random characters (`2026-11-25-dana-whitfield-k3f9`), so two machines sharing a case book
+do not make the same id for two customers of the same name on the same day; it claims the name
+with a hard link, which fails if the name is taken, so two processes on one machine never share
+one either. Ids made before (`2026-11-25-dana-whitfield`, `...-2`) keep working. Nothing here
+prints; a corrupt file raises `BadInput` naming it.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,10 @@ from calmcli.files.atomic import TEMP_PREFIX, atomic_write
 CASE_FORMAT = 1
 SLUG_MAX = 40
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
-MAX_CASE_BYTES = 1024 * 1024
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+"""The random end of an id: letters and digits that are hard to misread (no 0/o, 1/l/i)."""
+ID_RANDOM = 4
+MAX_CASE_BYTES = 1024 * 1024  # what `files.yamlsafe` reads (not imported here: it loads YAML)
 """What calm writes it can read back: a case over this is refused before it is written."""
 _LEGACY_PLANNED = ("Offer: ", "Agreed: ")
 
@@ -49,7 +55,9 @@ def to_data(case: Case) -> dict[str, Any]:
         "job": case.job,
         "created": to_iso(case.created),
         "status": case.status,
+        **({"owner": case.owner} if case.owner else {}),
         "followup_due": to_iso(case.followup_due) if case.followup_due else None,
+        **({"conflicts": case.conflicts} if case.conflicts else {}),
         "offer": case.offer,
         "wants": wants_text(case.answers.get("wants")) or case.wants,
         "outcome": case.outcome,
@@ -68,7 +76,7 @@ def to_data(case: Case) -> dict[str, Any]:
 _CASE_KEYS = {
     "calm_case", "id", "revision", "tree", "customer", "phone", "job", "created", "status",
     "followup_due", "planned", "offer", "wants", "answers", "outcome", "checkins", "review",
-    "history", "plan", "items",
+    "history", "plan", "items", "owner", "conflicts",
 }  # fmt: skip
 
 
@@ -105,6 +113,17 @@ def from_data(data: Any, source: str) -> Case:
     items = [Item.from_data(raw, source) for raw in raw_items]
     if len({i.n for i in items}) != len(items):
         raise bad("two items share a number")
+    owner = data.get("owner")
+    if owner is not None and not isinstance(owner, str):
+        raise bad("'owner' must be a name")
+    conflicts = data.get("conflicts") or []
+    if not isinstance(conflicts, list) or not all(
+        isinstance(c, dict)
+        and isinstance(c.get("field"), str)
+        and isinstance(c.get("choices"), list)
+        for c in conflicts
+    ):
+        raise bad("'conflicts' must be a list of choices to make (field, choices)")
     history = data.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise bad("'history' must be a list of events")
@@ -127,6 +146,8 @@ def from_data(data: Any, source: str) -> Case:
         phone=str(data.get("phone") or ""),
         job=str(data.get("job") or ""),
         status=status,
+        owner=(owner or "").strip(),
+        conflicts=[dict(c) for c in conflicts],
         followup_due=due,
         offer=_offer(data),
         wants=str(data.get("wants") or ""),
@@ -171,7 +192,25 @@ def load_case(path: Path, *, summary: bool = False) -> Case:
             return _checked(path, yamlsafe.read_file(path, summary_before=("plan", "answers")).data)
         except BadInput:
             pass  # a hand-edited file, or one from before `plan:`: read the whole of it
-    return _checked(path, yamlsafe.read_file(path, what="a case file").data)
+    try:
+        return _checked(path, yamlsafe.read_file(path, what="a case file").data)
+    except BadInput as exc:
+        if _holds_markers(path):
+            raise BadInput(
+                f"{path}: holds the conflict markers of a merge (two versions in one file); "
+                "`calm doctor` merges the two"
+            ) from None
+        raise exc from None
+
+
+def _holds_markers(path: Path) -> bool:
+    """A merge left its conflict markers in the file (`<<<<<<<` ... `>>>>>>>`)."""
+    try:
+        with path.open("rb") as fh:
+            text = fh.read(MAX_CASE_BYTES)
+    except OSError:
+        return False
+    return (text.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in text) and b"\n>>>>>>> " in text
 
 
 def _checked(path: Path, data: Any) -> Case:
@@ -207,19 +246,31 @@ def save_case(case: Case) -> Path:
     return path
 
 
+def _pick(alphabet: str) -> str:
+    """One character at random (`secrets` would import OpenSSL: milliseconds on every start)."""
+    import secrets
+
+    return secrets.choice(alphabet)
+
+
+def new_id(created: datetime, customer: str) -> str:
+    """A fresh id: the day, the customer's name and four random characters."""
+    tail = "".join(_pick(ID_ALPHABET) for _ in range(ID_RANDOM))
+    return f"{created:%Y-%m-%d}-{slugify(customer)}-{tail}"
+
+
 def create_case(case: Case) -> Path:
-    """Write a new case under a fresh id (`date-slug`, then `-2`, `-3`, ...); sets `case.id`."""
+    """Write a new case under a fresh id (see `new_id`); sets `case.id`."""
     folder = paths.cases_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CalmError(f"could not create {folder}: {exc.strerror or exc}") from None
-    base = f"{case.created:%Y-%m-%d}-{slugify(case.customer)}"
     case.revision = 1
     _text(case)  # refuse an oversized case before claiming a name
-    tmp = folder / f"{TEMP_PREFIX}new-{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    for n in range(1, 10_000):
-        case.id = base if n == 1 else f"{base}-{n}"
+    tmp = folder / f"{TEMP_PREFIX}new-{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    for _attempt in range(1, 1_000):
+        case.id = new_id(case.created, case.customer)
         target = case_path(case.id)
         if target.exists():
             continue
@@ -234,4 +285,4 @@ def create_case(case: Case) -> Path:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         return target
-    raise CalmError(f"too many cases named {base} in {folder}")
+    raise CalmError(f"could not find a free id for a case of {case.customer!r} in {folder}")

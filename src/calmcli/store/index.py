@@ -35,7 +35,7 @@ from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 2000
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
@@ -389,13 +389,23 @@ def rows(
         db.close()
 
 
-def repeat_customers(since_ts: float | None = None) -> dict[str, int]:
-    """Customers with more than one case (created since `since_ts`), most cases first, each
-    under the latest spelling of their name: counted by the index, not in memory."""
+def repeat_customers(
+    since_ts: float | None = None, owners: list[str] | None = None
+) -> dict[str, int]:
+    """Customers with more than one case (created since `since_ts`; owned by one of `owners`
+    when given), most cases first, each under the latest spelling of their name: counted by
+    the index, not in memory."""
     db = _open_db()
     try:
-        where = "WHERE created_ts >= ?" if since_ts is not None else ""
-        args = (since_ts,) if since_ts is not None else ()
+        conditions: list[str] = []
+        args: list[object] = []
+        if since_ts is not None:
+            conditions.append("created_ts >= ?")
+            args.append(since_ts)
+        if owners is not None:
+            conditions.append(f"owner IN ({', '.join('?' for _ in owners) or 'NULL'})")
+            args += owners
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         query = (
             "SELECT c.customer, g.n FROM (SELECT customer_key, count(*) AS n, "
             f"max(created_ts) AS last FROM cases {where} GROUP BY customer_key "
@@ -489,14 +499,14 @@ def _refresh(
     total = db.execute("SELECT count(*) FROM temp.todo").fetchone()[0]
     changed: list[str] = []
     done, last = 0, ""
-    base = f"{folder}{os.sep}"  # joined by hand: os.path.join costs 2 µs a file
+    base = f"{folder}{os.sep}"
     while batch := db.execute(
         "SELECT name, mtime, size, inode, known FROM temp.todo WHERE name > ? ORDER BY name "
         "LIMIT ?",
         (last, BATCH),
     ).fetchall():
         last = batch[-1][0]
-        parsed = [(name, (m, size, ino), _parse(base + name, only_open))
+        parsed = [(name, (m, size, ino), _parse(base, name, only_open))
                   for name, m, size, ino, _ in batch]  # fmt: skip
         with _writing(db):
             _store_batch(db, parsed, fresh=fresh)
@@ -522,10 +532,20 @@ def _refresh(
     return Listing([], warnings, total, tuple(changed))
 
 
-def _parse(path: str, only_open: bool) -> CaseSummary | str | None:
+def _parse(folder: str, name: str, only_open: bool) -> CaseSummary | str | None:
     """A file's summary, the message saying why it cannot be read, or None for a file calm
     wrote as closed, glanced at only (`only_open`: the due list does not need it). A file with
-    a merge's conflict markers is always parsed, and so reported: one side may say closed."""
+    a merge's conflict markers is always parsed, and so reported: one side may say closed.
+    A sync tool's conflict copy is never a case: it is reported, naming its case."""
+    from calmcli.files.copies import copy_of
+
+    path = folder + name  # `folder` ends with the separator: os.path.join costs 2 µs a file
+    original = copy_of(name)
+    if original is not None:
+        return (
+            f"{path}: a sync tool's conflict copy of {folder}{original}, not counted; "
+            "`calm doctor` merges it into its case"
+        )
     if only_open:
         try:  # the status line is near the top: a few KiB, read without Python's buffering
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -541,7 +561,7 @@ def _parse(path: str, only_open: bool) -> CaseSummary | str | None:
 
     file = Path(path)
     try:
-        return load_case(file, summary=True).summary(file.name)
+        return load_case(file, summary=True).summary(name)
     except BadInput as exc:
         return exc.message
 
@@ -670,6 +690,28 @@ def candidates(ref: str, limit: int = 21) -> list[CaseSummary] | None:
         return []
     except _Damaged:
         return None
+    finally:
+        db.close()
+
+
+def owners(name: str) -> list[str]:
+    """Every spelling of one person's name among the owners stored (case, spaces, accents)."""
+    key = customer_key(name)
+    found = _query_values("SELECT DISTINCT owner FROM cases")
+    return [o for o in found if isinstance(o, str) and customer_key(o) == key]
+
+
+def _query_values(query: str) -> list[object]:
+    if not (index_dir() / "index.sqlite3").exists():
+        return []
+    try:
+        db = _open_db()
+    except sqlite3.Error:
+        return []
+    try:
+        return [row[0] for row in db.execute(query)]
+    except sqlite3.Error:
+        return []
     finally:
         db.close()
 

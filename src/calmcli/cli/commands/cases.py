@@ -16,7 +16,9 @@ from calmcli.errors import BadInput
 if TYPE_CHECKING:
     from calmcli.domain.summary import CaseSummary
 
-LIST_FIELDS = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree")
+LIST_FIELDS = (
+    "id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "owner",
+)  # fmt: skip
 
 
 def list_cases(
@@ -33,6 +35,12 @@ def list_cases(
         typer.Option("--customer", "-c", metavar="NAME", help="Customer name contains this."),
     ] = None,
     as_json: AsJson = False,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only your cases (your name: calm config).")
+    ] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only NAME's cases.")
+    ] = None,
 ) -> None:
     """List cases, newest first."""
     from calmcli.casebook import listing
@@ -41,6 +49,12 @@ def list_cases(
 
     if open_only and closed_only:
         raise BadInput("--open and --closed exclude each other; give one or neither")
+    if mine and owner is not None:
+        raise BadInput("--mine and --owner exclude each other; give one")
+    if mine:
+        from calmcli.casebook.team import my_name
+
+        owner = my_name()
     now = local_now()
     cutoff = listing.since_cutoff(since, now) if since else None
     with rebuild_progress() as progress:
@@ -48,7 +62,7 @@ def list_cases(
     for warning in found.warnings:
         warn(f"skipped {warning}")
     status = "open" if open_only else "closed" if closed_only else None
-    rows = listing.select(status=status, since=cutoff, customer=customer)
+    rows = listing.select(status=status, since=cutoff, customer=customer, owner=owner)
     if as_json:
         _json_lines(rows)
         return

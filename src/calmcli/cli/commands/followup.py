@@ -45,6 +45,12 @@ def followup(
     again: Annotated[
         bool, typer.Option("--again", help="With --notify: also those shown already today.")
     ] = False,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only your cases (your name: calm config).")
+    ] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only NAME's cases.")
+    ] = None,
 ) -> None:
     """List overdue check-ins and those due today, soonest first."""
     if ctx.invoked_subcommand is not None:
@@ -55,13 +61,27 @@ def followup(
     from calmcli.clock.dates import parse_span
 
     span = parse_span(within) if within else None
+    whose = _whose(mine, owner)
     if check:  # normally answered by cli.entry without Typer: the same function
         from calmcli.cli.nudge import check as check_due
 
-        raise typer.Exit(check_due())
+        raise typer.Exit(check_due(owner=whose))
     from calmcli.cli.views.due import show_due
 
-    show_due(span=span, span_text=within or "", every=all_open, as_json=as_json)
+    show_due(span=span, span_text=within or "", every=all_open, as_json=as_json, owner=whose)
+
+
+def _whose(mine: bool, owner: str | None) -> str | None:
+    """The owner `--mine` or `--owner` asks for (None: everyone's)."""
+    from calmcli.errors import BadInput
+
+    if mine and owner is not None:
+        raise BadInput("--mine and --owner exclude each other; give one")
+    if mine:
+        from calmcli.casebook.team import my_name
+
+        return my_name()
+    return owner
 
 
 @app.command(short_help="Record a check-in; close the case or go on")

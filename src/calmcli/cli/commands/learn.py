@@ -80,20 +80,32 @@ def patterns(
         ),
     ] = "90d",
     as_json: AsJson = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only your cases.")] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only NAME's cases.")
+    ] = None,
 ) -> None:
-    """What keeps coming back: counts by situation, cause, wish and month, and the lessons."""
+    """What keeps coming back: counts by situation, cause, wish, month and owner, and the
+    lessons; for one person's cases with --mine or --owner."""
     from calmcli.casebook.listing import all_cases
     from calmcli.casebook.listing import patterns as find_patterns
     from calmcli.cli.output import warn
     from calmcli.cli.progress import rebuild_progress
     from calmcli.clock.dates import parse_span
+    from calmcli.errors import BadInput
 
+    if mine and owner is not None:
+        raise BadInput("--mine and --owner exclude each other; give one")
+    if mine:
+        from calmcli.casebook.team import my_name
+
+        owner = my_name()
     span = None if since == "all" else parse_span(since)
     with rebuild_progress() as progress:
         listing = all_cases(progress)
     for warning in listing.warnings:
         warn(f"skipped {warning}")
-    result = find_patterns(span)
+    result = find_patterns(span, owner=owner)
     if as_json:
         print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
         return

@@ -117,7 +117,22 @@ def case_view(case: Case, plan: CallPlan | None) -> list[Any]:
     status = Text(f"Status: {case.status}", style="bold")
     if case.status == "open" and case.followup_due:
         status.append(f"   next check-in {dates.format_when(case.followup_due, now)}")
+    if case.owner:
+        status.append(lit(f"   owner {case.owner}"))
     parts.append(status)
+    if case.conflicts:
+        from calmcli.domain.changes import choice_of
+
+        body = Text()
+        for entry in case.conflicts:
+            choice = choice_of(case, entry, now)
+            body.append(lit(f"{choice.what}\n", "bold"))
+            for k, option in enumerate(choice.options, 1):
+                body.append(lit(f"  {k}) {option}{'  (in force for now)' if k == 1 else ''}\n"))
+        body.append(f"Choose with: calm resolve {case.id}", style="dim")
+        parts.append(
+            Panel(body, title="Choices to make", title_align="left", border_style="yellow")
+        )
     if case.outcome or case.items:
         o = case.outcome or {}
         body = lit(f"Agreed: {case.agreed or '-'}")

@@ -16,8 +16,10 @@ def show_due(
     span_text: str = "",
     every: bool = False,
     as_json: bool = False,
+    owner: str | None = None,
 ) -> None:
-    """Print the overdue and today's check-ins (plus `span` ahead, or every open case)."""
+    """Print the overdue and today's check-ins (plus `span` ahead, or every open case);
+    with `owner`, only that person's cases."""
     from calmcli.cli.progress import rebuild_progress
     from calmcli.cli.views.case import due_list
     from calmcli.clock import dates
@@ -29,12 +31,14 @@ def show_due(
     for warning in listing.warnings:
         warn(f"skipped {warning}")
     now = dates.local_now()
-    items = followups.select(listing.rows, now, within=span, every=every)
+    items = followups.select(followups.owned_by(listing.rows, owner), now, within=span,
+                             every=every)  # fmt: skip
     if as_json:
         payload = [
             {
                 "id": i.row.id,
                 "customer": i.row.customer,
+                "owner": i.row.owner or None,
                 "phone": i.row.phone,
                 "job": i.row.job,
                 "planned": i.row.planned,
@@ -52,7 +56,8 @@ def show_due(
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if not items:
-        out().print(nothing_due(listing.rows, now, span_text), markup=False, soft_wrap=True)
+        mine = list(followups.owned_by(listing.rows, owner))
+        out().print(nothing_due(mine, now, span_text, owner), markup=False, soft_wrap=True)
         return
     console = out()
     console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
@@ -60,17 +65,20 @@ def show_due(
         console.print("Record one: calm followup done CASE", style="dim", markup=False)
 
 
-def nothing_due(rows: list[Any], now: datetime, span_text: str = "") -> str:
+def nothing_due(
+    rows: list[Any], now: datetime, span_text: str = "", owner: str | None = None
+) -> str:
     """What `calm followup` says when nothing is due: whether there are open cases at all,
-    and if so the next check-in, with the command that lists them all."""
+    and if so the next check-in, with the command that lists them all (`owner`: whose)."""
     from calmcli.clock import dates
     from calmcli.textsafe import one_line
 
+    whose = f" for {one_line(owner)}" if owner else ""
     if not rows:
-        return "No open cases. When a customer rings upset: calm new"
+        return f"No open cases{whose}. When a customer rings upset: calm new"
     from calmcli.cli.views.words import span
 
-    ahead = f" in the next {span(span_text)}" if span_text else " today"
+    ahead = f"{whose} in the next {span(span_text)}" if span_text else f"{whose} today"
     coming = sorted((r.due, r.customer) for r in rows if r.due)
     n = len(rows)
     cases = f"{n} open case{'' if n == 1 else 's'}"

@@ -51,6 +51,7 @@ def patterns_view(p: Patterns, since: str) -> list[Any]:
         ("By month", p.by_month, words.month),
         ("Satisfaction at the last check-in", p.satisfaction, words.satisfaction),
         ("Repeat customers", p.repeat_customers, str),
+        ("By owner", p.by_owner if len(p.by_owner) > 1 else {}, str),
     ):
         chart = bars(title, counts, label)
         if chart is not None:
