@@ -129,18 +129,14 @@ ANSWERS = """\
 customer_name: {name}
 customer_phone: "07700 900{n:03d}"
 job: {job}
-feeling: frustrated
-intensity: 4
+feelings: {{frustrated: 4}}
+cause: the grout has cracked
 what_happened: The grout cracked.
-raised_before: no
-wants: repair
-fixed_looks_like: Clean grout.
+wants: [repair]
+wants_words: clean grout
 option_1: Regrout the edge
-option_1_feasible: 5
-option_1_cost: 2
-option_1_speed: 4
-more_options: no
-escalate: no
+option_ratings:
+  option_1: {{ease: 5, cost: 2, speed: 4}}
 followup_at: "+3d"
 """
 

@@ -371,9 +371,13 @@ def test_old_case_files_without_a_ledger_load_and_list(calm_home: Path) -> None:
     assert "Regrout (by Mon 5 Oct 09:00)" in shown
 
 
-def test_an_items_event_never_shares_a_uid_with_another_case(calm_home: Path) -> None:
-    """Case `X`'s second promise and a second same-day case `X-2` are different events."""
+def test_an_items_event_never_shares_a_uid_with_another_case(
+    calm_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Case `X`'s second promise and a case `X-2` (an id from before ids had a random end, or
+    one `calm sync init` renamed) are different events."""
     first = make_case("Dana Fox", created="2026-11-30T09:00", due="2026-12-03T09:00")
+    monkeypatch.setattr(store, "new_id", lambda created, customer: f"{first.id}-2")
     second = make_case("Dana Fox", created="2026-11-30T11:00", due="2026-12-04T09:00")
     assert second.id == f"{first.id}-2"
     ok("log", first.id, "--no-input", "--action", "Regrout @ tue", "--action", "Reseal @ wed")

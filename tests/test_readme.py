@@ -2,7 +2,9 @@
 the installed `calm`, in the order a reader would type them (each block in a fresh copy of a
 home holding the README's own example case, made from its answers file and then logged with its
 first `calm log` example, so the promises `calm item` names are there), beside the answers files
-the README shows.
+the README shows. The team walkthrough's blocks run in one home, in order, as its steps say. The
+calendar and git addresses the README names are swapped for a real Radicale and a real bare git
+repository, and `pass` (the password manager it names) is a two-line script.
 
 Commands that ask questions, open an editor or change the shell are listed here as such; a new
 example must be put in one list or the other, so none goes untried by accident.
@@ -15,9 +17,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from calsync.radicale_server import PASSWORD, USER, Radicale
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TEXT = README.read_text(encoding="utf-8")
@@ -48,10 +53,18 @@ def strip_comment(line: str) -> str:
     return re.sub(r"\s+#.*$", "", line).strip()
 
 
-def shell_blocks() -> list[list[str]]:
-    """Each ```sh block's lines that run calm (continuation lines joined)."""
+WALKTHROUGH = TEXT.index("\n## Team use\n")
+"""Where the README's team walkthrough starts: its blocks are steps on one machine, in order."""
+
+
+def shell_blocks(*, walkthrough: bool | None = None) -> list[list[str]]:
+    """Each ```sh block's lines that run calm (continuation lines joined); with `walkthrough`,
+    only the blocks in (True) or before (False) the team walkthrough."""
     blocks = []
-    for body in re.findall(r"```sh\n(.*?)```", TEXT, flags=re.DOTALL):
+    for found in re.finditer(r"```sh\n(.*?)```", TEXT, flags=re.DOTALL):
+        if walkthrough is not None and (found.start() > WALKTHROUGH) != walkthrough:
+            continue
+        body = found.group(1)
         lines = body.replace("\\\n", " ").splitlines()
         calm_lines = [
             line.strip()
@@ -92,9 +105,13 @@ def setting(tmp_path: Path) -> tuple[dict[str, str], Path, Path]:
     for name, text in files_shown().items():
         (folder / name).write_text(text, encoding="utf-8")
     home = tmp_path / "home"
+    tools = tmp_path / "bin"  # the password manager the calendar example names
+    tools.mkdir()
+    (tools / "pass").write_text(f"#!/bin/sh\necho '{PASSWORD}'\n", encoding="utf-8")
+    (tools / "pass").chmod(0o755)
     env = {
         **os.environ,
-        "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": os.pathsep.join([str(exe.parent), str(tools), os.environ.get("PATH", "")]),
         "CALM_HOME": str(home),
         "CALM_CACHE": str(tmp_path / "cache"),
         "CALM_NOW": NOW,
@@ -137,19 +154,50 @@ def test_every_calm_example_is_run_or_said_to_ask() -> None:
     assert set(files_shown()) == {"answers.yaml", "review.yaml"}
 
 
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Real stand-ins for the addresses the README names: a Radicale with the calendar `Jobs`
+    for the Nextcloud one, a bare git repository for the GitHub one."""
+    radicale = Radicale(tmp_path / "radicale").start()
+    radicale.make_calendar("Jobs")
+    remote = tmp_path / "cases.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    yield {
+        "https://cloud.example.com/remote.php/dav/": radicale.url,
+        "--user sam ": f"--user {USER} ",
+        "git@github.com:carter-tiling/cases.git": str(remote),
+    }
+    radicale.stop()
+
+
 def test_the_readme_examples_run_as_written(
-    setting: tuple[dict[str, str], Path, Path], tmp_path: Path
+    setting: tuple[dict[str, str], Path, Path], servers: dict[str, str], tmp_path: Path
 ) -> None:
     env, folder, home = setting
+    gitconfig = tmp_path / "gitconfig"  # a fresh machine's git, with its user's name
+    gitconfig.write_text("[user]\n\tname = Sam Carter\n\temail = sam@example.com\n")
+    user_home = tmp_path / "user"  # `~/Nextcloud`, the synced folder the feed example names
+    (user_home / "Nextcloud").mkdir(parents=True)
     tried = 0
-    for i, block in enumerate(shell_blocks()):
+    blocks = [*shell_blocks(walkthrough=False), sum(shell_blocks(walkthrough=True), [])]
+    for i, block in enumerate(blocks):
         block_home = tmp_path / f"home-{i}"
         shutil.copytree(home, block_home)
-        block_env = {**env, "CALM_HOME": str(block_home)}
+        block_env = {
+            **env,
+            "CALM_HOME": str(block_home),
+            "CALM_STATE": str(tmp_path / f"state-{i}"),
+            "CALM_CONFIG": str(tmp_path / f"config-{i}.toml"),
+            "GIT_CONFIG_GLOBAL": str(gitconfig),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(user_home),
+        }
         for line in block:
             command = strip_comment(line)
             if command in ASKS or command in TIMED:
                 continue
+            for named, real in servers.items():
+                line = line.replace(named, real)
             done = run(line, block_env, folder)
             shown = f"$ {line}\nexit {done.returncode}\n{done.stdout[-2000:]}{done.stderr}"
             assert done.returncode in EXIT_CODES.get(command, {0}), shown

@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
 from calmcli.cli import output
 from calmcli.cli.app import app
 from calmcli.domain.interview import Interview, Question, ReviewRow
+from calmcli.store import cases
 from calmcli.tree.registry import resolve
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -66,7 +68,9 @@ def test_walking_the_readme_example_takes_at_most_15_prompts() -> None:
     assert len(prompter.prompts) == 15
 
 
-def plan_at(tmp_path: Path, width: int) -> list[str]:
+def plan_at(tmp_path: Path, width: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    tail = iter("k3f9" * 2)  # the random end of the id the README shows
+    monkeypatch.setattr(cases, "_pick", lambda alphabet: next(tail))
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(example(), allow_unicode=True), encoding="utf-8")
     env = {"CALM_HOME": str(tmp_path / f"home-{width}"), "CALM_NOW": NOW, "COLUMNS": str(width)}
@@ -81,8 +85,10 @@ def plan_at(tmp_path: Path, width: int) -> list[str]:
     return lines[top : bottom + 1]
 
 
-def test_the_readme_shows_the_plan_calm_prints_and_it_fits_one_screen(tmp_path: Path) -> None:
-    at_100 = plan_at(tmp_path, 100)
+def test_the_readme_shows_the_plan_calm_prints_and_it_fits_one_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_100 = plan_at(tmp_path, 100, monkeypatch)
     assert at_100 == shown_plan()
     assert len(at_100) <= 24
-    assert len(plan_at(tmp_path, 80)) <= 32
+    assert len(plan_at(tmp_path, 80, monkeypatch)) <= 32

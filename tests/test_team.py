@@ -45,10 +45,9 @@ def test_a_new_case_is_yours_and_can_be_given_to_someone(calm_home: Path) -> Non
     assert calm("config", "set", "name", "Sam Carter").exit_code == 0
     answers = calm_home.parent / "answers.yaml"
     answers.write_text(
-        "customer_name: Dana Fox\njob: bath\nfeeling: angry\nintensity: 3\n"
-        "what_happened: x\nraised_before: no\nwants: repair\nfixed_looks_like: y\n"
-        "option_1: Regrout\noption_1_feasible: 3\noption_1_cost: 3\noption_1_speed: 3\n"
-        "more_options: no\nescalate: no\nfollowup_at: '+2d'\n",
+        "customer_name: Dana Fox\njob: bath\nfeelings: {angry: 3}\ncause: cracked grout\n"
+        "what_happened: x\nwants: [repair]\nwants_words: no leak\noption_1: Regrout\n"
+        "option_ratings: {option_1: {ease: 3, cost: 3, speed: 3}}\nfollowup_at: '+2d'\n",
         encoding="utf-8",
     )
     assert calm("new", "--tree", "default", "--answers", str(answers), "--no-input").exit_code == 0
