@@ -228,6 +228,24 @@ def test_a_deleted_case_is_noticed(cases: dict[str, Case]) -> None:
     assert_index_matches_files()
 
 
+def test_a_deleted_home_leaves_no_cases_behind_in_the_index(
+    cases: dict[str, Case], calm_home: Path
+) -> None:
+    """`rm -rf $CALM_HOME` (starting again, or a home moved away): the cache must not go on
+    showing its cases, in the listings or in the hints about a customer's earlier cases."""
+    runner = CliRunner()
+    assert "Dana" in runner.invoke(app, ["list"]).stdout
+    assert index.earlier(customer=cases["dana"].customer)
+    shutil.rmtree(calm_home)
+    for args in (["list"], ["followup"], ["followup", "--check"], ["patterns"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "Dana" not in result.stdout, (args, result.stdout)
+    assert index.earlier(customer=cases["dana"].customer) == []
+    assert index.matching("2026") == []
+    assert list(index.rows()) == []
+
+
 def test_a_case_renamed_out_of_the_way_is_noticed(cases: dict[str, Case]) -> None:
     assert cases["dana"].id in open_view()
     path = case_file(cases["dana"])

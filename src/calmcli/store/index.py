@@ -263,13 +263,27 @@ def _warnings(db: sqlite3.Connection) -> list[str]:
     return bad + rolled
 
 
+def _gone() -> Listing:
+    """No cases folder (never made, or deleted with the whole home): whatever an earlier index
+    of this home holds is forgotten, so no later query shows cases that are not there."""
+    if (index_dir() / "index.sqlite3").exists():
+        db = _open_db()
+        try:
+            _wipe(db)
+        finally:
+            db.close()
+        with contextlib.suppress(OSError):
+            (index_dir() / "due.tsv").unlink()
+    return Listing([], [])
+
+
 def open_rows(progress: Progress | None = None) -> Listing:
     """The open cases. When the cases folder has not changed, only open and unreadable files
     are stat'ed; otherwise the index is brought up to date, glancing at closed files only."""
     folder = paths.cases_dir()
     mtime = _dir_mtime(folder)
     if mtime is None:
-        return Listing([], [])
+        return _gone()
     db = _open_db()
     try:
         try:
@@ -362,7 +376,7 @@ def update_all(progress: Progress | None = None) -> Listing:
     folder = paths.cases_dir()
     mtime = _dir_mtime(folder)
     if mtime is None:
-        return Listing([], [])
+        return _gone()
     db = _open_db()
     try:
         try:  # every file's stamp is checked: a closed case edited in place is seen here
@@ -765,7 +779,7 @@ def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
 
 
 def _query(where: str, args: tuple[object, ...]) -> list[CaseSummary]:
-    if not (index_dir() / "index.sqlite3").exists():
+    if not (index_dir() / "index.sqlite3").exists() or not paths.cases_dir().is_dir():
         return []
     try:
         db = _open_db()
