@@ -22,18 +22,14 @@ from calsync.radicale_server import PASSWORD, USER, Radicale  # noqa: E402
 ANSWERS = """customer_name: Dana Whitfield
 customer_phone: "07700 900123"
 job: Bathroom retile, 14 Elm Road
-feeling: frustrated
-intensity: 4
+feelings: {frustrated: 4}
+cause: the grout has cracked along the shower tray
 what_happened: Grout cracked along the shower tray.
-raised_before: no
-wants: repair
-fixed_looks_like: Clean grout.
+wants: [repair]
+wants_words: clean grout that stays put
 option_1: Regrout the edge
-option_1_feasible: 5
-option_1_cost: 2
-option_1_speed: 4
-more_options: no
-escalate: no
+option_ratings:
+  option_1: {ease: 5, cost: 2, speed: 4}
 followup_at: "tue 10am"
 """
 
