@@ -626,6 +626,39 @@ def test_list_json_is_every_case_newest_first(board: dict[str, Case]) -> None:
     }
 
 
+HOSTILE = {
+    "customer": 'Zoë "Z" [bold]O\'Brien[/bold] \\ 日本 😀',
+    "job": "line one\nline two\ttabbed \x01\x1f\u2028 end",
+    "phone": "",
+}
+
+
+@pytest.mark.parametrize("json_in_sqlite", [True, False])
+def test_list_json_keeps_any_text_exactly(
+    monkeypatch: pytest.MonkeyPatch, json_in_sqlite: bool
+) -> None:
+    """Whatever a case's text holds, `list --json` gives it back exactly (empty as null), from
+    SQLite's JSON functions or, without them, from Python's."""
+    from calmcli.store import index
+
+    case = short(HOSTILE["customer"], "2026-11-10T09:00", "2026-11-17T09:00",
+                 job=HOSTILE["job"], phone=HOSTILE["phone"], offer="Fix \"it\"")  # fmt: skip
+    if not json_in_sqlite:
+        real = index._open_db
+
+        def without_json() -> object:
+            db = real()
+            db.create_function("json_object", -1, lambda *a: 1 / 0)
+            return db
+
+        monkeypatch.setattr(index, "_open_db", without_json)
+    [row] = json.loads(calm("list", "--json").stdout)
+    assert row["id"] == case.id
+    assert row["customer"] == HOSTILE["customer"] and row["job"] == HOSTILE["job"]
+    assert row["phone"] is None and row["owner"] is None
+    assert row["planned"] == 'Offer: Fix "it"'
+
+
 def test_list_filters(board: dict[str, Case]) -> None:
     b = board
     assert listed("--open") == [b[k].id for k in ("pat", "sam", "uma", "dana", "lee", "max")]

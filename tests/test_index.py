@@ -389,6 +389,30 @@ def test_an_index_of_the_right_version_but_wrong_shape_is_rebuilt(
     assert {r.id: r.due for r in index.open_rows().rows} == open_truth()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ["due = 'next tuesday'", "created = 'garbage'", "closed = '2026-13-45'"],
+)
+def test_rows_calm_cannot_have_written_are_rebuilt_before_list_json(
+    cases: dict[str, Case], damage: str
+) -> None:
+    """`calm list --json` passes the index's text on as it is; a damaged row is noticed first
+    and the index rebuilt from the case files."""
+    index.refresh()
+    import sqlite3
+
+    with sqlite3.connect(index_dir() / "index.sqlite3") as db:
+        db.execute(f"UPDATE cases SET {damage}")
+    db.close()
+    result = CliRunner().invoke(app, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["id"]: (r["status"], r["due"] or "") for r in rows} == truth()
+    for row in rows:
+        case = store.load_case(paths.cases_dir() / f"{row['id']}.yaml")
+        assert (row["customer"], row["created"]) == (case.customer, dates.to_iso(case.created))
+
+
 def test_an_unwritable_cache_still_lists_correctly(
     cases: dict[str, Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

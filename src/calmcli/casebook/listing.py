@@ -51,6 +51,30 @@ def select(
     """The rows a `calm list` asked for, streamed from the index, newest first (by the
     instant: aware times in one zone compare by wall clock, wrong when the clocks go back).
     `owner`: only that person's cases, whatever the spelling of case, spaces and accents."""
+    return index.rows(*_filter(status, since, customer, newest_first, owner))
+
+
+def select_json(
+    fields: tuple[str, ...],
+    *,
+    status: str | None = None,
+    since: datetime | None = None,
+    customer: str | None = None,
+    owner: str | None = None,
+) -> Iterator[str]:
+    """The rows `select` gives, newest first, each as a JSON object of `fields` (`calm list
+    --json`: made by the index, not row by row in Python)."""
+    return index.json_rows(fields, *_filter(status, since, customer, True, owner))
+
+
+def _filter(
+    status: str | None,
+    since: datetime | None,
+    customer: str | None,
+    newest_first: bool,
+    owner: str | None,
+) -> tuple[str, tuple[object, ...], str]:
+    """The WHERE clause, its arguments and the ORDER BY of a listing."""
     where: list[str] = []
     args: list[object] = []
     if status is not None:
@@ -68,19 +92,18 @@ def select(
         args += spellings
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     order = "created_ts DESC, file" if newest_first else "created_ts, file"
-    return index.rows(clause, tuple(args), order)
+    return clause, tuple(args), order
 
 
 def patterns(within: timedelta | None, owner: str | None = None) -> Patterns:
     """What keeps coming back, over the cases created `within` the span before now (all of
-    them when None; only `owner`'s when given), in one pass, with repeat customers counted by
-    the index."""
+    them when None; only `owner`'s when given): counted by the index, summed up here."""
     from calmcli.clock.now import local_now
-    from calmcli.domain.patterns import compute
+    from calmcli.domain.patterns import summarise
 
     now = local_now()
     since = now - within if within is not None else None
-    rows = select(since=since, newest_first=False, owner=owner)
+    where, args, _ = _filter(None, since, None, False, owner)
     owners = index.owners(owner) if owner is not None else None
     repeats = index.repeat_customers(since.timestamp() if since else None, owners)
-    return compute(rows, now, within, repeats=repeats)
+    return summarise(index.tally(where, args), now, within, repeats)

@@ -37,6 +37,8 @@ def copy_of(name: str) -> str | None:
 
     `2026-11-25-dana.sync-conflict-20261125-101502-ABCDEFG.yaml` -> `2026-11-25-dana.yaml`.
     """
+    if " (" not in name and ".sync-conflict-" not in name:  # what every pattern needs
+        return None  # (a cold index asks this of 100,000 names: three regexes cost 0.2 s)
     for pattern in _COPY_PATTERNS:
         match = pattern.fullmatch(name)
         if match:

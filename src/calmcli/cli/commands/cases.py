@@ -14,7 +14,7 @@ from calmcli.cli.params import AsJson, CaseArg
 from calmcli.errors import BadInput
 
 if TYPE_CHECKING:
-    from calmcli.domain.summary import CaseSummary
+    pass
 
 LIST_FIELDS = (
     "id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "owner",
@@ -62,10 +62,11 @@ def list_cases(
     for warning in found.warnings:
         warn(f"skipped {warning}")
     status = "open" if open_only else "closed" if closed_only else None
-    rows = listing.select(status=status, since=cutoff, customer=customer, owner=owner)
     if as_json:
-        _json_lines(rows)
+        _json_lines(listing.select_json(LIST_FIELDS, status=status, since=cutoff,
+                                        customer=customer, owner=owner))  # fmt: skip
         return
+    rows = listing.select(status=status, since=cutoff, customer=customer, owner=owner)
     from calmcli.cli.output import paged_lines
     from calmcli.cli.views.case import case_lines
 
@@ -73,14 +74,12 @@ def list_cases(
         out().print("No cases match.", markup=False)
 
 
-def _json_lines(rows: Iterable[CaseSummary]) -> None:
+def _json_lines(objects: Iterable[str]) -> None:
     """A JSON list written as it is read: one case at a time, so memory stays flat."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
     chunk: list[str] = ["["]
     count = 0
-    for r in rows:
-        item = {f: getattr(r, f) or None for f in LIST_FIELDS}
-        chunk.append(("\n  " if count == 0 else ",\n  ") + encode(item))
+    for item in objects:
+        chunk.append(("\n  " if count == 0 else ",\n  ") + item)
         count += 1
         if len(chunk) >= 1000:  # written in batches: one write per case costs more than JSON
             sys.stdout.write("".join(chunk))
