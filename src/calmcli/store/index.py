@@ -10,7 +10,10 @@ home. How it stays true:
   open rows. A folder mtime too close to the last look to be trusted (a file system with
   coarse timestamps) is not trusted: the next look scans again.
 - When the folder changed, one scan compares every file's stamp and re-parses only the files
-  that changed. After a save, `record` writes the new row at once (the after-save step).
+  that changed: the folder's names, sorted, merged with the index's files in the same order.
+  After a save, `record` writes the new row at once (the after-save step).
+- Listings are queries: rows stream one at a time (`rows`), `calm list --json` gets each row
+  as JSON made by SQLite (`json_rows`), `calm patterns` gets GROUP BY counts (`tally`).
 - A file that cannot be read is kept as a problem, reported as a warning on every listing, and
   so is a case whose revision went backwards (an older copy restored over a newer one).
 - A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache that

@@ -68,7 +68,7 @@ def list_cases(
         return
     rows = listing.select(status=status, since=cutoff, customer=customer, owner=owner)
     from calmcli.cli.output import paged_lines
-    from calmcli.cli.views.case import case_lines
+    from calmcli.cli.views.rows import case_lines
 
     if not paged_lines(case_lines(rows, now, out().width)):
         out().print("No cases match.", markup=False)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calmcli.cli.output import out, warn
+from rich.text import Text
+
+from calmcli.cli.output import lit, out, warn
+from calmcli.clock import dates
+from calmcli.textsafe import one_line
+
+if TYPE_CHECKING:
+    from calmcli.domain.followups import Due
 
 
 def show_due(
@@ -21,7 +28,6 @@ def show_due(
     """Print the overdue and today's check-ins (plus `span` ahead, or every open case);
     with `owner`, only that person's cases."""
     from calmcli.cli.progress import rebuild_progress
-    from calmcli.cli.views.case import due_list
     from calmcli.clock import dates
     from calmcli.domain import followups
     from calmcli.store import index
@@ -90,3 +96,39 @@ def nothing_due(
         f"Nothing due{ahead}; your promises are on track. Next: {one_line(who)}, {when} "
         f"({cases}: calm followup --all)."
     )
+
+
+def due_list(items: list[Due], now: datetime, width: int) -> Text:
+    """What is due, two lines each: when (overdue ones in red, with days late), who and the
+    number to ring; then what is owed (the check-in's job and agreement, or the promise) and
+    the case id. One Text, cropped to the width: a Rich table is far slower once hundreds of
+    things are due."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for item in items:
+        when = dates.format_when(item.due, now) if item.due else "not set"
+        if item.state == "overdue":
+            s = "" if item.days_overdue == 1 else "s"
+            out.append(f"{when}  overdue {item.days_overdue} day{s}", style="bold red")
+        elif item.state == "today":
+            out.append(f"{when}  today", style="bold yellow")
+        else:
+            out.append(when, style="bold")
+        row = item.row
+        out.append("  ")
+        out.append_text(lit(one_line(row.customer), "bold"))
+        if row.phone:
+            out.append_text(lit(f"  {one_line(row.phone)}"))
+        if item.kind == "check-in":
+            details = " · ".join(one_line(x) for x in ("check in", row.job, row.planned) if x)
+        elif item.kind == "update":
+            details = f"send an update ({item.n}): {one_line(item.what)}"
+        else:
+            details = f"promised ({item.n}): {one_line(item.what)}"
+        room = max(10, width - 4 - len(row.id) - 2)
+        if len(details) > room:
+            details = details[: room - 1].rstrip() + "…"
+        out.append(f"\n    {details}  " if details else "\n    ")
+        out.append(row.id, style="dim")
+        out.append("\n")
+    out.rstrip()
+    return out
