@@ -40,25 +40,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_followup import WINDOW_DAYS, build_calm, build_khal, build_task, ensure_peers  # noqa: E402
+from bench_followup import (  # noqa: E402
+    WINDOW_DAYS,
+    build_calm,
+    build_khal,
+    build_task,
+    ensure_peers,
+    run,
+)
 
 PEER_PROMPT = """import questionary
 questionary.select("Take a short breathing pause first?", choices=["yes", "no"]).unsafe_ask()
 """
-
-
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Seconds and peak memory (KiB) of one run, output discarded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed with exit {code}")
-    return elapsed, usage.ru_maxrss
 
 
 def first_screen(cmd: list[str], env: dict[str, str], text: str) -> tuple[float, int]:
