@@ -346,6 +346,26 @@ def test_rich_markup_in_name_is_printed_literally(
     assert "[link=x]j[/]" in result.stdout
 
 
+def test_emoji_codes_in_user_text_are_printed_as_typed(
+    calm_home: Path, workdir: Path, answers: dict[str, Any]
+) -> None:
+    """Rich turns ":fire:" into an emoji unless told not to: what the contractor typed is
+    what every screen shows, in the plan, the due list, the listing and a case's page."""
+    answers = dict(answers, customer_name="Jo :fire: Smith", job="tiles :thumbs_up:")
+    result = new_case(workdir, answers)
+    assert result.exit_code == 0
+    assert "Jo :fire: Smith" in result.stdout and "tiles :thumbs_up:" in result.stdout
+    for args in (
+        ["followup", "--all"],
+        ["list"],
+        ["show", "jo"],
+        ["followup", "snooze", "jo", "--until", "fri"],  # "Check-in with Jo :fire: Smith moved"
+        ["log", "jo", "--no-input", "--option", "Regrout"],
+    ):
+        shown = calm(*args).stdout
+        assert "Jo :fire: Smith" in shown and "\U0001f525" not in shown, (args, shown)
+
+
 def test_escape_sequences_in_name_do_not_reach_the_terminal(
     calm_home: Path, workdir: Path, answers: dict[str, Any]
 ) -> None:

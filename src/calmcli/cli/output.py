@@ -15,13 +15,8 @@ from itertools import chain
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
-from rich.padding import Padding
-from rich.panel import Panel
-from rich.rule import Rule
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from calmcli.errors import CalmError
 from calmcli.textsafe import clean
@@ -67,6 +62,12 @@ class PlainConsole(Console):
 
 def unboxed(renderable: Any) -> Any:
     """The renderable without its box, or itself when it has none."""
+    from rich.padding import Padding  # plain mode only: `calm followup` loads none of these
+    from rich.panel import Panel
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.tree import Tree
+
     if isinstance(renderable, Panel):
         title = renderable.title
         if not title:
@@ -87,7 +88,9 @@ def unboxed(renderable: Any) -> Any:
 
 def _console(**kwargs: Any) -> Console:
     kind = PlainConsole if is_plain() else Console
-    return kind(highlight=False, width=_width(), **kwargs)
+    # emoji=False: a customer called ":fire:" is printed as typed (and Rich's emoji table,
+    # 1.5 ms to import, is never loaded)
+    return kind(highlight=False, emoji=False, width=_width(), **kwargs)
 
 
 @cache
@@ -223,6 +226,7 @@ def _stream_to_pager(command: str, lines: Iterator[Text], console: Console) -> i
             force_terminal=console.is_terminal,
             color_system=console.color_system,  # type: ignore[arg-type]
             highlight=False,
+            emoji=False,
             soft_wrap=False,
         )
         try:
