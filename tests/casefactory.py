@@ -16,7 +16,7 @@ from calmcli.casebook import save
 from calmcli.clock import dates
 from calmcli.domain.case import Case
 from calmcli.store import cases as store
-from calmcli.store import index
+from calmcli.store import indexdb
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -106,4 +106,4 @@ def reload(case: Case | str) -> Case:
 
 def index_dir() -> Path:
     """Where the derived index for the current CALM_HOME lives (inside CALM_CACHE)."""
-    return index.index_dir()
+    return indexdb.index_dir()

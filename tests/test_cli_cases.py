@@ -639,19 +639,19 @@ def test_list_json_keeps_any_text_exactly(
 ) -> None:
     """Whatever a case's text holds, `list --json` gives it back exactly (empty as null), from
     SQLite's JSON functions or, without them, from Python's."""
-    from calmcli.store import index
+    from calmcli.store import indexdb
 
     case = short(HOSTILE["customer"], "2026-11-10T09:00", "2026-11-17T09:00",
                  job=HOSTILE["job"], phone=HOSTILE["phone"], offer="Fix \"it\"")  # fmt: skip
     if not json_in_sqlite:
-        real = index._open_db
+        real = indexdb.open_db
 
         def without_json() -> object:
             db = real()
             db.create_function("json_object", -1, lambda *a: 1 / 0)
             return db
 
-        monkeypatch.setattr(index, "_open_db", without_json)
+        monkeypatch.setattr(indexdb, "open_db", without_json)
     [row] = json.loads(calm("list", "--json").stdout)
     assert row["id"] == case.id
     assert row["customer"] == HOSTILE["customer"] and row["job"] == HOSTILE["job"]

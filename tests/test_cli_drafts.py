@@ -19,7 +19,7 @@ from calmcli.cli import newcase as new_cmd
 from calmcli.cli.app import app
 from calmcli.cli.views.drafts import drafts_list, resuming
 from calmcli.clock import dates
-from calmcli.store import drafts, index
+from calmcli.store import drafts, index, queries
 from calmcli.tree import registry
 from casefactory import make_case
 from scripted import DEFAULT, ScriptedPrompter
@@ -220,13 +220,13 @@ def test_a_suggestion_is_never_kept_as_an_answer_in_the_draft() -> None:
 @pytest.mark.usefixtures("dana")
 @pytest.mark.parametrize("phone", ["07700 900123", "(07700) 900-123", "+07700.900123"])
 def test_earlier_cases_are_found_by_the_digits_of_a_number(phone: str) -> None:
-    assert [r.customer for r in index.earlier(phone=phone)] == ["Dana Whitfield"]
+    assert [r.customer for r in queries.earlier(phone=phone)] == ["Dana Whitfield"]
 
 
 @pytest.mark.usefixtures("dana")
 @pytest.mark.parametrize("phone", ["", "123", "07700 900124", "0"])
 def test_other_or_too_short_numbers_find_nothing(phone: str) -> None:
-    assert index.earlier(phone=phone) == []
+    assert queries.earlier(phone=phone) == []
 
 
 # -- no holes ----------------------------------------------------------------------------------

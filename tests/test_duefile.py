@@ -14,7 +14,7 @@ import pytest
 from calmcli.clock.now import local_now
 from calmcli.files import paths
 from calmcli.store import cases as store
-from calmcli.store import duefile, index
+from calmcli.store import duefile, index, indexdb
 from casefactory import make_case
 
 CHECK = (
@@ -48,7 +48,7 @@ def test_the_due_file_gives_the_full_paths_answer_without_loading_anything_heavy
     board: list[str],
 ) -> None:
     index.open_rows()  # the full path, which writes the due file
-    assert (index.index_dir() / duefile.NAME).is_file()
+    assert (indexdb.index_dir() / duefile.NAME).is_file()
     code, out, err = check()
     assert (code, out) == (1, "1 check-in due: Ann Lee (overdue 2 days)\n")
     assert "LOADED []" in err  # answered from the due file alone
@@ -75,7 +75,7 @@ def test_a_change_behind_its_back_sends_check_the_full_way(board: list[str]) -> 
 def test_an_unreadable_case_is_always_told(board: list[str], calm_home: Path) -> None:
     (calm_home / "cases" / "2026-01-01-broken.yaml").write_text("{{{\n")
     index.open_rows()
-    assert not (index.index_dir() / duefile.NAME).exists()
+    assert not (indexdb.index_dir() / duefile.NAME).exists()
     code, out, err = check()
     assert "2026-01-01-broken.yaml" in err
 

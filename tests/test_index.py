@@ -24,7 +24,7 @@ from calmcli.domain.case import Case
 from calmcli.errors import BadInput
 from calmcli.files import paths
 from calmcli.store import cases as store
-from calmcli.store import index
+from calmcli.store import index, indexdb, queries
 from casefactory import case_file, index_dir, make_case, reload
 
 NOW = "2026-11-18T10:00:00+00:00"
@@ -235,14 +235,14 @@ def test_a_deleted_home_leaves_no_cases_behind_in_the_index(
     showing its cases, in the listings or in the hints about a customer's earlier cases."""
     runner = CliRunner()
     assert "Dana" in runner.invoke(app, ["list"]).stdout
-    assert index.earlier(customer=cases["dana"].customer)
+    assert queries.earlier(customer=cases["dana"].customer)
     shutil.rmtree(calm_home)
     for args in (["list"], ["followup"], ["followup", "--check"], ["patterns"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
         assert "Dana" not in result.stdout, (args, result.stdout)
-    assert index.earlier(customer=cases["dana"].customer) == []
-    assert index.matching("2026") == []
+    assert queries.earlier(customer=cases["dana"].customer) == []
+    assert queries.matching("2026") == []
     assert list(index.rows()) == []
 
 
@@ -384,7 +384,7 @@ def test_an_index_of_the_right_version_but_wrong_shape_is_rebuilt(
     db = index_dir() / "index.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         (index_dir() / f"index.sqlite3{suffix}").unlink(missing_ok=True)
-    _foreign_db(db, index.SCHEMA_VERSION)  # calm's version number, but no cases table
+    _foreign_db(db, indexdb.SCHEMA_VERSION)  # calm's version number, but no cases table
     assert all_view() == truth()
     assert {r.id: r.due for r in index.open_rows().rows} == open_truth()
 

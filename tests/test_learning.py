@@ -27,7 +27,7 @@ from calmcli.domain.case import Case
 from calmcli.domain.summary import CaseSummary
 from calmcli.files import paths
 from calmcli.store import cases as store
-from calmcli.store import index
+from calmcli.store import index, queries
 from calmcli.tree import registry
 from casefactory import make_case, reload, when
 
@@ -621,8 +621,8 @@ def rows(known: dict[str, Case]) -> list[CaseSummary]:
 def remember(*, customer: str | None = None, tree: str | None = None) -> Any:
     """What `calm new` shows: the panel of earlier cases, found by an index query."""
     if customer is not None:
-        return recall_panel(index.earlier(customer=customer), customer)
-    return recall_panel(index.earlier(tree=tree), f"this situation ({tree})")
+        return recall_panel(queries.earlier(customer=customer), customer)
+    return recall_panel(queries.earlier(tree=tree), f"this situation ({tree})")
 
 
 def test_remember_nothing_when_there_is_no_earlier_case(rows: list[CaseSummary]) -> None:
@@ -685,7 +685,7 @@ def test_remember_falls_back_to_the_newest_case_that_has_a_lesson(
     rows: list[CaseSummary], known: dict[str, Case]
 ) -> None:
     # Ann's newest case has no review yet: the lesson shown is from her case before it.
-    earlier = index.earlier(customer="Ann Smith")
+    earlier = queries.earlier(customer="Ann Smith")
     without = [unlearned(r) if r.id == known["ann3"].id else r for r in earlier]
     text = rendered(recall_panel(without, "Ann Smith"))
     assert f"Last: {known['ann3'].id}" in text

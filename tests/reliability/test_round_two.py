@@ -23,7 +23,7 @@ import yaml
 from calmcli.casebook import save
 from calmcli.domain import lifecycle
 from calmcli.store import cases as store
-from calmcli.store import index
+from calmcli.store import index, indexdb
 from casefactory import make_case, reload, reminder_file
 from treeanswers import default_answers
 
@@ -206,7 +206,7 @@ def test_04_a_case_with_conflict_markers_is_reported_not_hidden(warm: bool) -> N
     case = make_case("Dana Fox", created="2026-11-20T09:00", due="2026-11-30T09:00")
     assert run_calm(["followup", "--check"]).code == 1
     if not warm:
-        shutil.rmtree(index.index_dir())
+        shutil.rmtree(indexdb.index_dir())
     store.case_path(case.id).write_text(conflicted(case.id), encoding="utf-8")
     for args in (["followup", "--check"], ["followup"]):
         result = run_calm(args)
@@ -230,7 +230,7 @@ def test_04_a_case_arriving_in_the_same_second_as_a_check_is_seen(tmp_path: Path
     ).id
     text = store.case_path(sam).read_text()
     store.case_path(sam).unlink()
-    shutil.rmtree(index.index_dir())  # as if calm had never seen Sam: only the sync did
+    shutil.rmtree(indexdb.index_dir())  # as if calm had never seen Sam: only the sync did
     os.utime(folder, ns=(tick, tick))
     assert run_calm(["followup", "--check"]).out == "Nothing due.\n"
     arriving.write_text(text, encoding="utf-8")
@@ -340,7 +340,7 @@ def test_16_output_encodings_other_than_utf8(encoding: str) -> None:
 def test_17_an_index_of_the_right_shape_but_wrong_types_is_survived() -> None:
     case = make_case("Dana Fox", created="2026-11-20T09:00", due="2026-11-30T09:00")
     run_calm(["followup"])
-    db = sqlite3.connect(index.index_dir() / "index.sqlite3")
+    db = sqlite3.connect(indexdb.index_dir() / "index.sqlite3")
     db.execute("UPDATE cases SET customer = 42, due = x'00ff', revision = 'many', job = 3.5")
     db.commit()
     db.close()
@@ -512,7 +512,7 @@ def test_28_listing_thousands_of_files_starts_no_worker_processes(
         make_case(
             f"Customer {n}", created="2026-11-20T09:00", due=None, status=status, reminder=False
         )
-    shutil.rmtree(index.index_dir(), ignore_errors=True)
+    shutil.rmtree(indexdb.index_dir(), ignore_errors=True)
     monkeypatch.setattr(multiprocessing, "Pool", no_pool)
     monkeypatch.setattr(multiprocessing.get_context(), "Pool", no_pool)
     listing = index.open_rows()

@@ -8,7 +8,7 @@ from pathlib import Path
 from calmcli.domain.case import Case
 from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.errors import BadInput
-from calmcli.store import cases, index
+from calmcli.store import cases, index, queries
 
 
 def find(ref: str, rows: list[CaseSummary], warnings: list[str] | None = None) -> CaseSummary:
@@ -71,11 +71,11 @@ def resolve(ref: str) -> Case:
     if direct is not None and direct.is_file():
         row_id = ref
     else:
-        found = index.candidates(ref)
+        found = queries.candidates(ref)
         warnings: list[str] = []
         if found is None or not found:
             listing = index.update_all()  # a sync or a hand edit may have brought it
-            found, warnings = index.candidates(ref) or [], listing.warnings
+            found, warnings = queries.candidates(ref) or [], listing.warnings
         row_id = find(ref, found, warnings).id
     path = cases.case_path(row_id)
     case = cases.load_case(path)

@@ -9,7 +9,7 @@ from calmcli.clock.dates import parse_span, parse_when
 from calmcli.domain.patterns import Patterns
 from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.errors import BadInput
-from calmcli.store import index
+from calmcli.store import index, queries
 from calmcli.store.index import Listing
 
 
@@ -64,7 +64,7 @@ def select_json(
 ) -> Iterator[str]:
     """The rows `select` gives, newest first, each as a JSON object of `fields` (`calm list
     --json`: made by the index, not row by row in Python)."""
-    return index.json_rows(fields, *_filter(status, since, customer, True, owner))
+    return queries.json_rows(fields, *_filter(status, since, customer, True, owner))
 
 
 def _filter(
@@ -87,7 +87,7 @@ def _filter(
         where.append("instr(customer_key, ?) > 0")
         args.append(customer_key(customer))
     if owner is not None:
-        spellings = index.owners(owner)
+        spellings = queries.owners(owner)
         where.append(f"owner IN ({', '.join('?' for _ in spellings) or 'NULL'})")
         args += spellings
     clause = f"WHERE {' AND '.join(where)}" if where else ""
@@ -104,6 +104,6 @@ def patterns(within: timedelta | None, owner: str | None = None) -> Patterns:
     now = local_now()
     since = now - within if within is not None else None
     where, args, _ = _filter(None, since, None, False, owner)
-    owners = index.owners(owner) if owner is not None else None
-    repeats = index.repeat_customers(since.timestamp() if since else None, owners)
-    return summarise(index.tally(where, args), now, within, repeats)
+    owners = queries.owners(owner) if owner is not None else None
+    repeats = queries.repeat_customers(since.timestamp() if since else None, owners)
+    return summarise(queries.tally(where, args), now, within, repeats)

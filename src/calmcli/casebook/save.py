@@ -31,7 +31,7 @@ from calmcli.domain.settings import Settings
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
 from calmcli.files.atomic import atomic_write
-from calmcli.store import cases, index, repo
+from calmcli.store import cases, index, queries, repo
 from calmcli.store.locks import case_book_lock
 from calmcli.tree.model import Tree
 
@@ -234,7 +234,7 @@ def update(
             case.conflicts = settled(data_before, cases.to_data(case))
         # Past the highest revision this machine has seen: a case restored from an older copy
         # and then changed on purpose is newer than everything before it.
-        case.revision = max(case.revision, index.seen_revision(case_id))
+        case.revision = max(case.revision, queries.seen_revision(case_id))
         cases.save_case(case)
         # In the lock: derived files follow saves in order, and the index stays in step.
         after_save(case, path, on_problem, folder_before=before, events=events)

@@ -18,10 +18,10 @@ def complete_tree(incomplete: str) -> list[str]:
 
 def complete_case(incomplete: str) -> list[tuple[str, str]]:
     """Open cases first, then the rest: ids that start with what was typed, with the customer."""
-    from calmcli.store import index
+    from calmcli.store import queries
 
     try:
-        rows = index.matching(incomplete)
+        rows = queries.matching(incomplete)
     except Exception:  # as above
         return []
     return [(r.id, f"{r.customer} ({r.status})") for r in rows]

@@ -141,9 +141,9 @@ def _interview_and_save(tree: Tree, prefill: dict[str, Any], draft: Draft) -> No
 
     saved: list[Created] = []  # filled inside the save, before a held signal can land
     try:
-        from calmcli.store import index
+        from calmcli.store import queries
 
-        _recall(index.earlier(tree=tree.id), f"this situation ({tree.id})")
+        _recall(queries.earlier(tree=tree.id), f"this situation ({tree.id})")
         answers = drafting.interview(
             tree, prefill, draft, QuestionaryPrompter(out()), on_answer=_customer_recall()
         )
@@ -239,19 +239,19 @@ def _customer_recall() -> Any:
     found_by_name = [False]
 
     def recall(walk: Any) -> None:
-        from calmcli.store import index
+        from calmcli.store import queries
 
         name = str(walk.answers.get("customer_name") or "")
         phone = str(walk.answers.get("customer_phone") or "")
         if name and ("name", name) not in told:
             told.add(("name", name))
-            found = index.earlier(customer=name)
+            found = queries.earlier(customer=name)
             found_by_name[0] = bool(found)
             _recall(found, name)
             _offer_known(walk, found)
         if phone and not found_by_name[0] and ("phone", phone) not in told:
             told.add(("phone", phone))
-            found = index.earlier(phone=phone)
+            found = queries.earlier(phone=phone)
             if found:
                 _recall(found, f"this number ({found[0].customer})")
                 _offer_known(walk, found)

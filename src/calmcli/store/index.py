@@ -12,12 +12,13 @@ home. How it stays true:
 - When the folder changed, one scan compares every file's stamp and re-parses only the files
   that changed: the folder's names, sorted, merged with the index's files in the same order.
   After a save, `record` writes the new row at once (the after-save step).
-- Listings are queries: rows stream one at a time (`rows`), `calm list --json` gets each row
-  as JSON made by SQLite (`json_rows`), `calm patterns` gets GROUP BY counts (`tally`).
+- Listings are queries: rows stream one at a time (`rows`); `store.queries` has the rest
+  (JSON made by SQLite for `calm list --json`, GROUP BY counts for `calm patterns`).
 - A file that cannot be read is kept as a problem, reported as a warning on every listing, and
   so is a case whose revision went backwards (an older copy restored over a newer one).
 - A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache that
-  cannot be written at all is replaced by one in memory, so listings still work.
+  cannot be written at all is replaced by one in memory, so listings still work (the database
+  itself: `store.indexdb`).
 
 This module imports nothing heavy: the `--check` fast path runs on it.
 """
@@ -30,19 +31,26 @@ import os
 import re
 import sqlite3
 import stat
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from calmcli.domain.summary import FIELDS, CaseSummary, customer_key
 from calmcli.errors import BadInput, CalmError
 from calmcli.files import paths
+from calmcli.store.indexdb import (
+    ROW_COLUMNS,
+    Damaged,
+    checked,
+    dir_mtime,
+    index_dir,
+    meta,
+    open_db,
+    sound,
+    wipe,
+    writing,
+)
 
-if TYPE_CHECKING:
-    from calmcli.domain.patterns import Tally
-
-SCHEMA_VERSION = 8
 BATCH = 2000
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
@@ -51,7 +59,6 @@ CLOSED_LINE = b"\nstatus: closed\n"
 _CONFLICTED = re.compile(rb"\n(?:<<<<<<< |>>>>>>> |=======\n)")
 """A merge's conflict markers: such a file is always parsed, and so reported."""
 GLANCE = 4096
-ROW_COLUMNS = ", ".join(FIELDS)
 
 Progress = Callable[[int, int], None]
 Stamp = tuple[int, int, int]
@@ -70,192 +77,11 @@ class Listing(NamedTuple):
     the case is next read or changed, not all at once."""
 
 
-def index_dir() -> Path:
-    """This home's index folder in the cache: a readable tail of the home's real path plus a
-    checksum of all of it (zlib, not hashlib: OpenSSL costs the `--check` path milliseconds)."""
-    home = os.path.realpath(paths.calm_home())
-    tail = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in home[-24:]).strip("-")
-    key = f"{tail}-{zlib.crc32(home.encode('utf-8', 'surrogatepass')):08x}"
-    return paths.cache_dir() / "index" / key
-
-
-# files.state: 'row' (the case is in `cases`), 'bad' (`problem` says why it cannot be read) or
-# 'closed' (calm wrote it as closed and the due list only glanced at it: not parsed yet).
-# seen: the highest revision of each case this machine has seen, to notice a restored copy.
-_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value);
-CREATE TABLE files (
-    name TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL, inode INTEGER,
-    state TEXT NOT NULL, problem TEXT
-);
-CREATE TABLE cases (
-    {", ".join(f"{f} TEXT NOT NULL" if f != "revision" else f"{f} INTEGER" for f in FIELDS)},
-    due_ts REAL, created_ts REAL, customer_key TEXT NOT NULL,
-    PRIMARY KEY (file)
-);
-CREATE TABLE seen (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
-CREATE TABLE rolled (file TEXT PRIMARY KEY, id TEXT NOT NULL, now INTEGER, seen INTEGER);
-CREATE INDEX files_state ON files (state);
-CREATE INDEX cases_status_due ON cases (status, due_ts);
-CREATE INDEX cases_created ON cases (created_ts, file);
-CREATE INDEX cases_customer ON cases (customer_key, created_ts);
-CREATE INDEX cases_id ON cases (id);
-"""
-
-
-class _Kept(sqlite3.Connection):
-    """The in-memory index used when the cache cannot be written: one for the whole process,
-    so the rows a refresh wrote are there for the listing that follows."""
-
-    def close(self) -> None:
-        pass
-
-
-_memory: list[sqlite3.Connection] = []
-
-
-def _in_memory() -> sqlite3.Connection:
-    if not _memory:
-        _memory.append(_connect(":memory:", factory=_Kept))
-    return _memory[0]
-
-
-def _open_db() -> sqlite3.Connection:
-    """The index database, created or rebuilt as needed; in memory if the cache is unusable."""
-    folder = index_dir()
-    target = folder / "index.sqlite3"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return _in_memory()
-    for _attempt in range(2):
-        try:
-            db = _connect(str(target))
-        except sqlite3.Error:
-            pass  # not a database at all: start again below
-        else:
-            try:
-                if _healthy(db):
-                    return db
-            except sqlite3.Error:
-                pass  # a foreign or damaged database
-            db.close()
-        with contextlib.suppress(OSError):
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-    return _in_memory()
-
-
-def _healthy(db: sqlite3.Connection) -> bool:
-    """This calm's index: its version, and the tables and columns it expects."""
-    if _version(db) != SCHEMA_VERSION:
-        return False
-    want = {
-        "cases": set(FIELDS),
-        "files": {"name", "mtime", "size", "inode", "state", "problem"},
-        "seen": {"id", "revision"},
-        "rolled": {"file", "id", "now", "seen"},
-    }
-    for table, columns in want.items():
-        if not columns <= {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
-            return False
-    return True
-
-
-def _connect(
-    target: str, factory: type[sqlite3.Connection] = sqlite3.Connection
-) -> sqlite3.Connection:
-    db = sqlite3.connect(target, timeout=10, isolation_level=None, factory=factory)
-    db.execute("PRAGMA busy_timeout = 10000")
-    if target != ":memory:":
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("PRAGMA journal_mode = WAL")
-        # A cache: a write lost to a power cut shows as a damaged index, which is rebuilt.
-        db.execute("PRAGMA synchronous = OFF")
-    if _version(db) is None:
-        with _writing(db):
-            if _version(db) is None:  # another process may have made it meanwhile
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
-    return db
-
-
-def _version(db: sqlite3.Connection) -> int | None:
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return None
-        raise
-    return int(row[0]) if row and str(row[0]).isdigit() else -1
-
-
-@contextlib.contextmanager
-def _writing(db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
-    """One transaction; IMMEDIATE takes the write lock at once (a plain BEGIN, for writes to
-    temp tables only, takes none: other processes' writes are not held up)."""
-    db.execute(begin)
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _dir_mtime(folder: Path) -> int | None:
-    """The folder's mtime; None when there is no folder yet (no cases). Anything else that
-    stops calm reading it (a file where the folder should be) is an error, not "no cases"."""
-    try:
-        st = folder.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CalmError(f"cannot read {folder}: {exc.strerror or exc}") from None
-    if not stat.S_ISDIR(st.st_mode):
-        raise CalmError(f"{folder} is not a folder; is CALM_HOME right?")
-    return st.st_mtime_ns
-
-
-def _meta(db: sqlite3.Connection, key: str) -> object:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-class _Damaged(Exception):
-    """A row in the index that calm cannot have written: the index is rebuilt."""
-
-
 def _rows(
     db: sqlite3.Connection, where: str = "", args: tuple[object, ...] = ()
 ) -> list[CaseSummary]:
     query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY file"
-    return [_checked(r) for r in db.execute(query, args)]
-
-
-def _checked(values: tuple[object, ...]) -> CaseSummary:
-    from datetime import datetime
-
-    row = CaseSummary.from_values(values)
-    if not isinstance(values[FIELDS.index("customer")], str):
-        raise _Damaged
-    for text in (row.due, row.created, row.closed):
-        if text:
-            try:
-                datetime.fromisoformat(text)
-            except ValueError:
-                raise _Damaged from None
-    return row
-
-
-def _wipe(db: sqlite3.Connection) -> None:
-    """Forget everything the index holds, so the next look reads every file again."""
-    with _writing(db):
-        for table in ("cases", "files", "rolled"):  # `seen` is memory, not cache: kept
-            db.execute(f"DELETE FROM {table}")
-        db.execute("DELETE FROM meta WHERE key != 'version'")
+    return [checked(r) for r in db.execute(query, args)]
 
 
 def _warnings(db: sqlite3.Connection) -> list[str]:
@@ -274,9 +100,9 @@ def _gone() -> Listing:
     """No cases folder (never made, or deleted with the whole home): whatever an earlier index
     of this home holds is forgotten, so no later query shows cases that are not there."""
     if (index_dir() / "index.sqlite3").exists():
-        db = _open_db()
+        db = open_db()
         try:
-            _wipe(db)
+            wipe(db)
         finally:
             db.close()
         with contextlib.suppress(OSError):
@@ -288,31 +114,31 @@ def open_rows(progress: Progress | None = None) -> Listing:
     """The open cases. When the cases folder has not changed, only open and unreadable files
     are stat'ed; otherwise the index is brought up to date, glancing at closed files only."""
     folder = paths.cases_dir()
-    mtime = _dir_mtime(folder)
+    mtime = dir_mtime(folder)
     if mtime is None:
         return _gone()
-    db = _open_db()
+    db = open_db()
     try:
         try:
-            if not (_trusted(db, mtime) and _watched_unchanged(db, folder)):
+            if not (trusted(db, mtime) and _watched_unchanged(db, folder)):
                 listing = _refresh(db, folder, progress, only_open=True)
             else:
                 listing = Listing([], _warnings(db))
             return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
-        except _Damaged:
-            _wipe(db)
+        except Damaged:
+            wipe(db)
             listing = _refresh(db, folder, progress, only_open=True)
             return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
     finally:
         db.close()
 
 
-def _trusted(db: sqlite3.Connection, mtime: int) -> bool:
+def trusted(db: sqlite3.Connection, mtime: int) -> bool:
     """The folder is as the index last saw it, and that look was not racy: on a file system
     whose clock ticks in whole seconds (FAT, some network shares), a look within two seconds
     of the folder's last change may have missed a change made in the same tick."""
-    seen_at = _meta(db, "scanned_at")
-    if _meta(db, "dir_mtime") != mtime or not isinstance(seen_at, int):
+    seen_at = meta(db, "scanned_at")
+    if meta(db, "dir_mtime") != mtime or not isinstance(seen_at, int):
         return False
     coarse = mtime % 1_000_000_000 == 0
     return not coarse or seen_at - mtime > RACY_NS
@@ -345,7 +171,7 @@ def _write_due(db: sqlite3.Connection) -> None:
 
     try:
         folder = paths.cases_dir()
-        mtime = _meta(db, "dir_mtime")
+        mtime = meta(db, "dir_mtime")
         bad = db.execute("SELECT 1 FROM files WHERE state = 'bad' LIMIT 1").fetchone()
         rolled = db.execute("SELECT 1 FROM rolled LIMIT 1").fetchone()
         watched = list(
@@ -381,17 +207,17 @@ def update_all(progress: Progress | None = None) -> Listing:
     """Bring the index up to date with every case file, closed ones included, re-parsing only
     the files whose stamp changed; the rows are then read with `rows()`, not held here."""
     folder = paths.cases_dir()
-    mtime = _dir_mtime(folder)
+    mtime = dir_mtime(folder)
     if mtime is None:
         return _gone()
-    db = _open_db()
+    db = open_db()
     try:
         try:  # every file's stamp is checked: a closed case edited in place is seen here
             listing = _refresh(db, folder, progress, only_open=False)
-            _sound(db)
+            sound(db)
             return listing
-        except _Damaged:
-            _wipe(db)
+        except Damaged:
+            wipe(db)
             return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()
@@ -403,128 +229,11 @@ def rows(
     """Rows from the index as it stands, one at a time (memory stays flat at any size).
     `where` and `order` are SQL over the columns of `CaseSummary` (and `due_ts`,
     `created_ts`, `customer_key`); call `update_all` first for rows that are up to date."""
-    db = _open_db()
+    db = open_db()
     try:
         query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY {order}"
         for values in db.execute(query, args):
-            yield _checked(values)
-    finally:
-        db.close()
-
-
-def _sound(db: sqlite3.Connection) -> None:
-    """The rows hold what calm writes (what `_checked` checks: the customer as text, and times
-    SQLite reads as Python does), so `json_rows` may pass them on unchecked; else `_Damaged`.
-    One query, not one check a row. (A TEXT column turns any number into text.)"""
-    times = " OR ".join(f"({f} != '' AND julianday({f}) IS NULL)" for f in _TIMES)
-    if db.execute(f"SELECT 1 FROM cases WHERE typeof(customer) != 'text' OR {times}").fetchone():
-        raise _Damaged
-
-
-_TIMES = ("due", "created", "closed")
-
-
-def json_rows(
-    fields: tuple[str, ...], where: str = "", args: tuple[object, ...] = (), order: str = "file"
-) -> Iterator[str]:
-    """Like `rows`, each row as a JSON object of `fields` ("" as null; `planned` as in
-    `CaseSummary`), built by SQLite: a tenth of the cost of making each row in Python. Call
-    `update_all` first (it also checks the rows are sound). Without SQLite's JSON functions
-    (before 3.38, unless built in) the objects are made in Python."""
-    import json
-
-    planned = (
-        "CASE WHEN agreed != '' THEN 'Agreed: ' || agreed "
-        "WHEN offer != '' THEN 'Offer: ' || offer END"
-    )
-    parts = ", ".join(
-        f"'{f}', {planned if f == 'planned' else f'NULLIF({f}, {chr(39) * 2})'}" for f in fields
-    )
-    db = _open_db()
-    try:
-        query = f"SELECT json_object({parts}) FROM cases {where} ORDER BY {order}"
-        try:
-            cursor = db.execute(query, args)
-        except sqlite3.OperationalError:  # no json_object in this SQLite
-            encode = json.JSONEncoder(ensure_ascii=False).encode
-            query = f"SELECT {ROW_COLUMNS} FROM cases {where} ORDER BY {order}"
-            for values in db.execute(query, args):
-                row = _checked(values)
-                yield encode({f: getattr(row, f) or None for f in fields})
-            return
-        for (text,) in cursor:
-            yield text
-    finally:
-        db.close()
-
-
-def tally(where: str = "", args: tuple[object, ...] = ()) -> Tally:
-    """The counts `calm patterns` is made from, over the cases `where` picks (SQL, as for
-    `rows`), each grouped by SQLite: a few small results, never a row per case in Python
-    (but the days each closed case took, one number each). Call `update_all` first."""
-    from calmcli.domain.patterns import Tally
-
-    def also(condition: str) -> str:
-        return f"{where} AND {condition}" if where else f"WHERE {condition}"
-
-    db = _open_db()
-    try:  # one GROUP BY over all six columns: one scan (a few groups, in any real book)
-        groups = list(db.execute(
-            "SELECT tree, root_cause, wants, substr(created, 1, 7), satisfaction, owner, "
-            f"count(*) FROM cases {where} GROUP BY 1, 2, 3, 4, 5, 6", args))  # fmt: skip
-        # julianday reads the offsets: a difference of instants, as Python's aware datetimes
-        days = "(julianday(closed) - julianday(created))"
-        lessons = "SELECT created_ts, tree, root_cause, lesson FROM cases"
-        closed, learned = "closed != ''", "lesson != ''"
-        return Tally(
-            cases=sum(int(g[-1]) for g in groups),
-            by_tree=_summed(groups, 0),
-            by_cause=_summed(groups, 1),
-            by_wants=_summed(groups, 2),
-            by_month=_summed(groups, 3),
-            by_satisfaction=_summed(groups, 4),
-            by_owner=_summed(groups, 5),
-            days=[float(d) for (d,) in
-                  db.execute(f"SELECT {days} FROM cases {also(closed)}", args)],
-            lessons=list(db.execute(f"{lessons} {also(learned)}", args)),
-        )  # fmt: skip
-    finally:
-        db.close()
-
-
-def _summed(groups: list[tuple[object, ...]], column: int) -> list[tuple[str, int]]:
-    """The cases per value of one column, from groups whose last column is their count."""
-    total: dict[str, int] = {}
-    for group in groups:
-        value = str(group[column])
-        total[value] = total.get(value, 0) + int(group[-1])  # type: ignore[call-overload]
-    return list(total.items())
-
-
-def repeat_customers(
-    since_ts: float | None = None, owners: list[str] | None = None
-) -> dict[str, int]:
-    """Customers with more than one case (created since `since_ts`; owned by one of `owners`
-    when given), most cases first, each under the latest spelling of their name: counted by
-    the index, not in memory."""
-    db = _open_db()
-    try:
-        conditions: list[str] = []
-        args: list[object] = []
-        if since_ts is not None:
-            conditions.append("created_ts >= ?")
-            args.append(since_ts)
-        if owners is not None:
-            conditions.append(f"owner IN ({', '.join('?' for _ in owners) or 'NULL'})")
-            args += owners
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        query = (
-            "SELECT c.customer, g.n FROM (SELECT customer_key, count(*) AS n, "
-            f"max(created_ts) AS last FROM cases {where} GROUP BY customer_key "
-            "HAVING count(*) > 1) g JOIN cases c ON c.customer_key = g.customer_key "
-            "AND c.created_ts = g.last GROUP BY g.customer_key ORDER BY g.n DESC, c.customer"
-        )
-        return {" ".join(str(name).split()): int(n) for name, n in db.execute(query, args)}
+            yield checked(values)
     finally:
         db.close()
 
@@ -622,7 +331,7 @@ def _refresh(
 ) -> Listing:
     import time
 
-    before = _dir_mtime(folder)
+    before = dir_mtime(folder)
     scanned_at = time.time_ns()
     broken: dict[str, str] = {}
     fresh = db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
@@ -632,7 +341,7 @@ def _refresh(
     if fresh:  # nothing indexed: every file is to read, in batches straight from the folder
         todo, total = _batched(rows), len(names)
     else:
-        with _writing(db, "BEGIN"):  # no write lock while the folder is read: only temp.todo
+        with writing(db, "BEGIN"):  # no write lock while the folder is read: only temp.todo
             db.execute(_TODO)
             db.execute("DELETE FROM temp.todo")
             db.executemany("INSERT INTO temp.todo VALUES (?, ?, ?, ?, ?)", rows)
@@ -643,7 +352,7 @@ def _refresh(
     base = f"{folder}{os.sep}"
     for batch in todo:
         parsed = _parse_batch(base, batch, only_open)
-        with _writing(db):
+        with writing(db):
             _store_batch(db, parsed, fresh=fresh)
         changed += [
             name
@@ -653,7 +362,7 @@ def _refresh(
         done += len(batch)
         if progress is not None:
             progress(done, max(done, total))
-    with _writing(db):
+    with writing(db):
         for name in gone:
             db.execute("DELETE FROM files WHERE name = ?", (name,))
             db.execute("DELETE FROM cases WHERE file = ?", (name,))
@@ -804,12 +513,12 @@ def record(rows: Iterable[tuple[CaseSummary, Path]], *, folder_before: int | Non
     import time
 
     try:
-        db = _open_db()
+        db = open_db()
     except sqlite3.Error:
         return
     try:
-        with _writing(db):
-            in_step = folder_before is not None and _meta(db, "dir_mtime") == folder_before
+        with writing(db):
+            in_step = folder_before is not None and meta(db, "dir_mtime") == folder_before
             for row, path in rows:
                 try:
                     st = path.stat()
@@ -826,124 +535,5 @@ def record(rows: Iterable[tuple[CaseSummary, Path]], *, folder_before: int | Non
         _write_due(db)
     except sqlite3.Error:
         pass
-    finally:
-        db.close()
-
-
-def candidates(ref: str, limit: int = 21) -> list[CaseSummary] | None:
-    """Cases `ref` may name, from the index when it is in step with the folder: the exact id,
-    else ids that start with it, else the exact customer, else customers containing it (the
-    first of those that finds any). None when the index is not in step (scan first)."""
-    folder = paths.cases_dir()
-    mtime = _dir_mtime(folder)
-    if mtime is None:
-        return []
-    db = _open_db()
-    try:
-        if not _trusted(db, mtime):
-            return None
-        key = customer_key(ref)
-        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        for where, arg in (
-            ("id = ?", ref),
-            ("id LIKE ? ESCAPE '\\'", pattern),
-            ("customer_key = ?", key),
-            ("instr(customer_key, ?) > 0", key),
-        ):
-            query = (
-                f"SELECT {ROW_COLUMNS} FROM cases WHERE {where} ORDER BY created_ts DESC LIMIT ?"
-            )
-            found = [_checked(r) for r in db.execute(query, (arg, limit))]
-            if found:
-                return found
-        return []
-    except _Damaged:
-        return None
-    finally:
-        db.close()
-
-
-def owners(name: str) -> list[str]:
-    """Every spelling of one person's name among the owners stored (case, spaces, accents)."""
-    key = customer_key(name)
-    found = _query_values("SELECT DISTINCT owner FROM cases")
-    return [o for o in found if isinstance(o, str) and customer_key(o) == key]
-
-
-def _query_values(query: str) -> list[object]:
-    if not (index_dir() / "index.sqlite3").exists():
-        return []
-    try:
-        db = _open_db()
-    except sqlite3.Error:
-        return []
-    try:
-        return [row[0] for row in db.execute(query)]
-    except sqlite3.Error:
-        return []
-    finally:
-        db.close()
-
-
-def seen_revision(case_id: str) -> int:
-    """The highest revision of the case this machine has seen (0 if none, or no index)."""
-    if not (index_dir() / "index.sqlite3").exists():
-        return 0
-    try:
-        db = _open_db()
-    except sqlite3.Error:
-        return 0
-    try:
-        row = db.execute("SELECT revision FROM seen WHERE id = ?", (case_id,)).fetchone()
-        return int(row[0]) if row and isinstance(row[0], int) else 0
-    except sqlite3.Error:
-        return 0
-    finally:
-        db.close()
-
-
-def earlier(
-    *, customer: str | None = None, tree: str | None = None, phone: str | None = None
-) -> list[CaseSummary]:
-    """Earlier cases of a customer (any spelling of case, spaces and accents), of a phone
-    number (its digits alone: "07700 900123" is "07700-900123") or of a situation, newest
-    first: a query on the index as it stands, without refreshing it (a hint while an interview
-    starts must not wait on a scan of the whole history)."""
-    if customer is not None:
-        where, arg = "WHERE customer_key = ?", customer_key(customer)
-    elif phone is not None:
-        digits = "".join(c for c in phone if c.isdigit())
-        if len(digits) < 6:
-            return []
-        column = "phone"
-        for c in " -().+/":
-            column = f"REPLACE({column}, '{c}', '')"
-        where, arg = f"WHERE {column} = ?", digits
-    else:
-        where, arg = "WHERE tree = ?", str(tree)
-    return _query(f"{where} ORDER BY created_ts DESC LIMIT 200", (arg,))
-
-
-def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
-    """Cases whose id starts with `prefix` (open ones first), from the index as it stands."""
-    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return _query(
-        "WHERE id LIKE ? ESCAPE '\\' ORDER BY status = 'open' DESC, created_ts DESC LIMIT ?",
-        (pattern, limit),
-    )
-
-
-def _query(where: str, args: tuple[object, ...]) -> list[CaseSummary]:
-    if not (index_dir() / "index.sqlite3").exists() or not paths.cases_dir().is_dir():
-        return []
-    try:
-        db = _open_db()
-    except sqlite3.Error:
-        return []
-    try:
-        query = f"SELECT {ROW_COLUMNS} FROM cases {where}"
-        return [_checked(r) for r in db.execute(query, args)]
-    except (sqlite3.Error, _Damaged):
-        return []
     finally:
         db.close()
