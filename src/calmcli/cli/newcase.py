@@ -187,7 +187,7 @@ def _show(created: Created) -> None:
         ("reminder", created.reminder_path),
     ):
         console.print(f"  {label:<9}{path}", markup=False, soft_wrap=True)
-    say("Import the reminder into your calendar; `calm followup` lists check-ins that are due.")
+    say("Import the reminder into your calendar; `calm followup` lists what is due.")
 
 
 def _show_already_saved(case: Any) -> None:

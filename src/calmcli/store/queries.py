@@ -7,11 +7,14 @@ a docstring says so); none parses a case file.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from calmcli.domain.summary import CaseSummary, customer_key
 from calmcli.files import paths
 from calmcli.store import index, indexdb
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -166,35 +169,17 @@ def owners(name: str) -> list[str]:
 
 
 def _query_values(query: str) -> list[object]:
-    if not (indexdb.index_dir() / "index.sqlite3").exists():
-        return []
-    try:
-        db = indexdb.open_db()
-    except sqlite3.Error:
-        return []
-    try:
-        return [row[0] for row in db.execute(query)]
-    except sqlite3.Error:
-        return []
-    finally:
-        db.close()
+    return _if_indexed(lambda db: [row[0] for row in db.execute(query)], [])
 
 
 def seen_revision(case_id: str) -> int:
     """The highest revision of the case this machine has seen (0 if none, or no index)."""
-    if not (indexdb.index_dir() / "index.sqlite3").exists():
-        return 0
-    try:
-        db = indexdb.open_db()
-    except sqlite3.Error:
-        return 0
-    try:
+
+    def read(db: sqlite3.Connection) -> int:
         row = db.execute("SELECT revision FROM seen WHERE id = ?", (case_id,)).fetchone()
         return int(row[0]) if row and isinstance(row[0], int) else 0
-    except sqlite3.Error:
-        return 0
-    finally:
-        db.close()
+
+    return _if_indexed(read, 0, cases_too=False)  # `seen` outlives the cases it saw
 
 
 def earlier(
@@ -229,16 +214,27 @@ def matching(prefix: str, limit: int = 50) -> list[CaseSummary]:
 
 
 def _query(where: str, args: tuple[object, ...]) -> list[CaseSummary]:
-    if not (indexdb.index_dir() / "index.sqlite3").exists() or not paths.cases_dir().is_dir():
-        return []
+    query = f"SELECT {indexdb.ROW_COLUMNS} FROM cases {where}"
+    return _if_indexed(lambda db: [indexdb.checked(r) for r in db.execute(query, args)], [])
+
+
+def _if_indexed(
+    read: Callable[[sqlite3.Connection], T], nothing: T, *, cases_too: bool = True
+) -> T:
+    """`read` on the index as it stands, or `nothing` when there is no index (or, with
+    `cases_too`, no cases folder) or it cannot be read: these answers are hints, never
+    worth an error or a rebuild."""
+    if not (indexdb.index_dir() / "index.sqlite3").exists():
+        return nothing
+    if cases_too and not paths.cases_dir().is_dir():
+        return nothing
     try:
         db = indexdb.open_db()
     except sqlite3.Error:
-        return []
+        return nothing
     try:
-        query = f"SELECT {indexdb.ROW_COLUMNS} FROM cases {where}"
-        return [indexdb.checked(r) for r in db.execute(query, args)]
+        return read(db)
     except (sqlite3.Error, indexdb.Damaged):
-        return []
+        return nothing
     finally:
         db.close()
