@@ -213,6 +213,28 @@ def test_reopening_a_closed_case_by_hand_is_noticed_by_the_next_full_check(
     assert olga.id in open_view()
 
 
+@pytest.mark.parametrize("cold", [True, False], ids=["cold index", "warm index"])
+def test_odd_things_named_like_cases_are_passed_over_or_named(
+    cases: dict[str, Case], cold: bool
+) -> None:
+    """A FIFO, a folder and a symlink loop named like case files: the due list neither hangs
+    on the FIFO nor counts the folder, and names the loop; a cold index (the first look opens
+    each file once) and a warm one agree."""
+    folder = paths.cases_dir()
+    os.mkfifo(folder / "2026-11-01-a-pipe.yaml")
+    (folder / "2026-11-01-a-folder.yaml").mkdir()
+    (folder / "2026-11-01-a-loop.yaml").symlink_to(folder / "2026-11-01-a-loop.yaml")
+    if cold:
+        shutil.rmtree(index_dir())
+    listing = index.open_rows()
+    assert {r.id: r.due for r in listing.rows} == open_truth()
+    [loop] = listing.warnings
+    assert "2026-11-01-a-loop.yaml" in loop
+    assert all_view() == truth()
+    shown = CliRunner().invoke(app, ["show", "2026-11-01-a-pipe"])  # by its exact id
+    assert shown.exit_code == 2 and "no case matches" in shown.stderr, shown.output  # no hang
+
+
 def test_a_new_case_is_noticed(cases: dict[str, Case]) -> None:
     assert len(open_view()) == 3
     kim = make_case("Kim Lo", created="2026-11-18T09:00", due="2026-11-18T15:00")

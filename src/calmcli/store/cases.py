@@ -204,9 +204,16 @@ def load_case(path: Path, *, summary: bool = False) -> Case:
 
 
 def _holds_markers(path: Path) -> bool:
-    """A merge left its conflict markers in the file (`<<<<<<<` ... `>>>>>>>`)."""
+    """A merge left its conflict markers in the file (`<<<<<<<` ... `>>>>>>>`). Opened as
+    `yamlsafe.read_file` does (non-blocking, a regular file only): a FIFO named like a case
+    must not hang calm here either."""
+    import stat
+
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
             text = fh.read(MAX_CASE_BYTES)
     except OSError:
         return False

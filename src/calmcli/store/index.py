@@ -337,10 +337,14 @@ def _refresh(
     fresh = db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
     gone: list[str] = []
     names = _names(folder)
-    rows = _compare(db, folder, names, broken, gone, only_open=only_open)
-    if fresh:  # nothing indexed: every file is to read, in batches straight from the folder
+    first_look = fresh and only_open  # a cold due list: each file opened once, see _first_look
+    if first_look:
+        todo, total = _batched((name, -1, -1, -1, 0) for name in names), len(names)
+    elif fresh:  # nothing indexed: every file is to read, in batches straight from the folder
+        rows = _compare(db, folder, names, broken, gone, only_open=only_open)
         todo, total = _batched(rows), len(names)
     else:
+        rows = _compare(db, folder, names, broken, gone, only_open=only_open)
         with writing(db, "BEGIN"):  # no write lock while the folder is read: only temp.todo
             db.execute(_TODO)
             db.execute("DELETE FROM temp.todo")
@@ -351,14 +355,17 @@ def _refresh(
     done = 0
     base = f"{folder}{os.sep}"
     for batch in todo:
-        parsed = _parse_batch(base, batch, only_open)
+        if first_look:  # nothing was known: nothing changed behind calm's back
+            parsed = _first_look(base, batch, broken)
+        else:
+            parsed = _parse_batch(base, batch, only_open)
+            changed += [
+                name
+                for (name, *_, known), (_, _, result) in zip(batch, parsed, strict=True)
+                if known and isinstance(result, CaseSummary) and result.status == "open"
+            ]
         with writing(db):
             _store_batch(db, parsed, fresh=fresh)
-        changed += [
-            name
-            for (name, *_, known), (_, _, result) in zip(batch, parsed, strict=True)
-            if known and isinstance(result, CaseSummary) and result.status == "open"
-        ]
         done += len(batch)
         if progress is not None:
             progress(done, max(done, total))
@@ -420,6 +427,44 @@ def _parse_batch(
                 parsed.append((name, (mtime, size, inode), None))
                 continue
         parsed.append((name, (mtime, size, inode), _parse(folder, name)))
+    return parsed
+
+
+def _first_look(
+    folder: str, batch: Todo, broken: dict[str, str]
+) -> list[tuple[str, Stamp, CaseSummary | str | None]]:
+    """`_parse_batch` for a cold due list (an empty index; `only_open`): each file is opened
+    once and its stamp taken from the open file (`fstat`: no second walk of the path, 0.2 s
+    of 1.9 at 100,000 files). Files that are not regular files are passed over, as `_compare`
+    does; one that cannot even be stat'ed goes to `broken`."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    parsed: list[tuple[str, Stamp, CaseSummary | str | None]] = []
+    for name, *_ in batch:
+        path = folder + name
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            fd = -1  # unreadable: stat'ed by path below, and `_parse` says why
+        try:
+            try:
+                st = os.fstat(fd) if fd >= 0 else os.stat(path)  # noqa: PTH116
+            except OSError as exc:
+                broken[name] = f"{path}: cannot read: {exc.strerror or exc}"
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            head = b""
+            if fd >= 0 and " (" not in name and ".sync-conflict-" not in name:  # see copy_of
+                with contextlib.suppress(OSError):
+                    head = os.read(fd, GLANCE)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if CLOSED_LINE in head and not _CONFLICTED.search(head):
+            parsed.append((name, stamp, None))
+        else:
+            parsed.append((name, stamp, _parse(folder, name)))
     return parsed
 
 
