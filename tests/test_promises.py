@@ -249,6 +249,19 @@ def test_a_delay_needs_an_agreed_fix(dana: str) -> None:
 # -- messages ----------------------------------------------------------------------------------
 
 
+def test_a_delay_notice_asked_for_later_still_says_why_and_the_old_date(dana: str) -> None:
+    """`calm message --kind delay` a day after `calm delay` gives the same notice: the apology
+    with the date it was due and the reason come from the case's history, as an email too."""
+    ok("log", dana, "--no-input", "--option", "Regrout the edge", "--action", "Regrout @ tue")
+    ok("delay", dana, "--until", "mon 10am", "--why", "the grout colour is out of stock")
+    for args in ((), ("--email",)):
+        out = ok("message", dana, "--kind", "delay", *args, now="2026-12-01T09:00")
+        assert "but regrout won't happen on Tue 1 Dec 09:00 as we planned." in out
+        assert "The reason: the grout colour is out of stock." in out
+        assert "The new date is Mon 7 Dec 10:00." in out
+    assert "Dear Dana, I'm sorry" in out
+
+
 def test_the_confirmation_says_what_by_when_and_how_to_reach_you(dana: str) -> None:
     ok("log", dana, "--no-input", "--option", "Regrout the edge", "--action", "Regrout @ tue")
     out = ok("message", dana)  # the moment calls for a confirmation
@@ -277,7 +290,7 @@ def test_a_message_never_has_a_hole(calm_home: Path) -> None:
     assert "  " not in out.replace("    ", "") and " ." not in out
     assert "To confirm what we agreed" not in out  # nothing agreed yet: the line goes
     assert "reach me on" not in out  # no phone set
-    assert "Tip: set your name, phone, business" in calm("message", case.id).stderr
+    assert "Tip: set your name, phone and business" in calm("message", case.id).stderr
 
 
 def test_the_teams_own_wording(dana: str, calm_home: Path) -> None:

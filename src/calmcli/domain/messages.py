@@ -131,6 +131,7 @@ def _values(case: Case, settings: Settings, now: datetime) -> dict[str, str]:
     ]
     first = one_line(case.customer).split(" ")
     title = first[0].rstrip(".").lower() in ("mr", "mrs", "ms", "miss", "dr")
+    why, old_date = _last_delay(case, now)
     return {
         "customer": one_line(case.customer),
         "first_name": " ".join(first[:2]) if title and len(first) > 1 else first[0],
@@ -145,7 +146,24 @@ def _values(case: Case, settings: Settings, now: datetime) -> dict[str, str]:
         "business": settings.get("business"),
         "signature": settings.signature,
         "missed": "Sorry I missed you just now." if _missed(case) else "",
+        "why": why,
+        "old_date": old_date,
     }
+
+
+def _last_delay(case: Case, now: datetime) -> tuple[str, str]:
+    """Why the fix last slipped and when it was due before, from its history: a delay notice
+    asked for later (`calm message --kind delay`) says both, as the one `calm delay` printed."""
+    from calmcli.clock.dates import from_iso
+
+    for event in reversed(case.history):
+        if event.get("event") == "delayed":
+            try:
+                before = format_when(from_iso(str(event["before"])), now)
+            except (KeyError, ValueError, TypeError):
+                before = ""
+            return one_line(str(event.get("why") or "")), before
+    return "", ""
 
 
 def _mid(text: str) -> str:

@@ -42,5 +42,6 @@ def message(
     show_draft(draft, case.id, email=email)
     missing = missing_signature(promises.settings())
     if missing:
-        keys = ", ".join(missing)
-        warn(f"Tip: set your {keys} once, and every message is signed: calm config set name ...")
+        keys = " and ".join(", ".join(missing).rsplit(", ", 1))
+        warn(f"Tip: set your {keys} once, and every message is signed: "
+             f"calm config set {missing[0]} ...")  # fmt: skip
