@@ -147,6 +147,18 @@ def test_resume_names_each_rated_option_by_its_words() -> None:
     assert "{" not in text
 
 
+def test_resume_repeats_only_the_start_of_a_long_last_answer() -> None:
+    """A page of notes is a reminder of where it stopped, not the whole note again."""
+    tree = registry.resolve("default")
+    note = "She says the crack is getting longer. " * 20
+    answers = {"customer_name": "Ann Lee", "what_happened": note}
+    draft = drafts.Draft("d", "default", "default", NOW, NOW, answers=answers)
+    text = " ".join(text_of(resuming(draft, tree, NOW)).split())
+    last = text.split("the last: ", 1)[1]
+    assert last.startswith("Anything else to note? She says the crack is getting longer.")
+    assert last.endswith("…") and len(last) < 130
+
+
 # -- a known customer ----------------------------------------------------------------------------
 
 

@@ -48,6 +48,10 @@ def drafts_list(found: list[Draft], now: datetime) -> Text:
     return out
 
 
+SHOWN = 100
+"""How much of the last answer `--resume` repeats."""
+
+
 def resuming(draft: Draft, tree: Tree, now: datetime) -> Text:
     """What `--resume` says first: whose interview, how far it got, the last answer kept."""
     n = len(draft.answers)
@@ -64,6 +68,9 @@ def resuming(draft: Draft, tree: Tree, now: datetime) -> Text:
             shown = asked(tree, node, draft.answers, now).display(value, now)
         else:
             shown = str(value)
+        line = one_line(shown or "(skipped)")
+        if len(line) > SHOWN:  # a reminder of where it stopped, not the whole note again
+            line = line[: SHOWN - 1].rstrip() + "…"
         out.append_text(lit(f"\n  {one_line(prompt)}  ", "dim"))
-        out.append_text(lit(one_line(shown or "(skipped)")))
+        out.append_text(lit(line))
     return out
