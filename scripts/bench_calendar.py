@@ -40,6 +40,26 @@ followup_at: "tue 10am"
 """
 
 
+ANSWERS_V1 = """customer_name: Dana Whitfield
+customer_phone: "07700 900123"
+job: Bathroom retile
+feeling: frustrated
+intensity: 4
+what_happened: Grout cracked.
+raised_before: no
+wants: repair
+fixed_looks_like: Clean grout.
+option_1: Regrout the edge
+option_1_feasible: 5
+option_1_cost: 2
+option_1_speed: 4
+more_options: no
+escalate: no
+followup_at: "tue 10am"
+"""
+"""The same case for a calm from before the default tree's version 2 (a `before` install)."""
+
+
 def timed(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
@@ -60,6 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "answers.yaml").write_text(ANSWERS, encoding="utf-8")
+        (folder / "answers-v1.yaml").write_text(ANSWERS_V1, encoding="utf-8")
         cases: dict[str, tuple[list[str], dict[str, str]]] = {}
         servers = []
         for label, calm in calms.items():
@@ -75,8 +96,13 @@ def main() -> None:
                     NO_COLOR="1",
                 )
                 new = [calm, "new", "--tree", "default", "--no-input"]
-                subprocess.run([*new, "--answers", str(folder / "answers.yaml")], env=env,
-                               check=True, capture_output=True)  # fmt: skip
+                for answers in ("answers.yaml", "answers-v1.yaml"):  # an older calm: v1 tree
+                    made = subprocess.run([*new, "--answers", str(folder / answers)], env=env,
+                                          capture_output=True)  # fmt: skip
+                    if made.returncode == 0:
+                        break
+                else:
+                    raise SystemExit(f"{calm} new failed: {made.stderr.decode()}")
                 log = [calm, "log", "dana", "--no-input", "--option", "Regrout the edge"]
                 if setup == "plain":
                     cases[f"{label}: calm --help"] = ([calm, "--help"], env)

@@ -129,11 +129,13 @@ def table(sections: dict[str, dict[str, float]], total: dict[str, float]) -> str
         rest = {k: v for k, v in figures.items() if k not in (*COLUMNS, "answers_lost", "crashes")}
         cells.append(", ".join(f"{k} {v:g}" for k, v in rest.items()))
         rows.append(cells)
+    in_columns = ("kills survived", "processes", "inputs tried", "losses", "tracebacks")
+    rest_total = [label for label in TOTALS if label not in in_columns]
     rows.append(
         [
             "TOTAL",
-            *(f"{total[label]:g}" for label in TOTALS if label != "processes at once"),
-            f"processes at once {total['processes at once']:g}",
+            *(f"{total[label]:g}" for label in in_columns),
+            ", ".join(f"{label} {total[label]:g}" for label in rest_total),
         ]
     )
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
