@@ -352,6 +352,23 @@ def test_the_review_lists_each_answer_once_fitting_the_width(
     assert shown["default"] == CONFIRM
 
 
+def test_the_review_shows_markup_in_answers_as_typed(
+    answers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer holding `[/]` or a `[link=...]` is a title like any other: no MarkupError,
+    no hyperlink, and what the review says before it (printed through Rich) is literal."""
+    made = capture_select(monkeypatch)
+    answers(CONFIRM)
+    text = "[link=file:///etc/passwd]Ann[/link] [/] Lee :fire:"
+    rows = [ReviewRow("customer_name", "Who", "What's the customer's name?", text)]
+    shown_out = io.StringIO()
+    prompter = QuestionaryPrompter(Console(file=shown_out, width=100), plain=False)
+    assert prompter.review(rows) is None
+    (shown,) = made
+    assert shown["choices"][1].title == f"What's the customer's name?  {text}"
+    assert "\x1b]8;" not in shown_out.getvalue()
+
+
 def test_after_an_edit_the_pointer_is_on_the_answer_changed(
     answers: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
