@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 
+import pexpect  # both in the `test` extra: a missing one fails, never skips the real terminal
+import pyte
 import pytest
-
-pexpect = pytest.importorskip("pexpect")
-pyte = pytest.importorskip("pyte")
 
 if sys.platform == "win32":  # pragma: no cover - pexpect.spawn needs a POSIX pty
     pytest.skip("pseudo-terminal tests need a POSIX system", allow_module_level=True)
