@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from calmcli.cli.output import lit
+from calmcli.cli.output import lit, out
 from calmcli.cli.views import words
 from calmcli.domain.patterns import SILENT_PER_COMPLAINT, Patterns
 
@@ -23,7 +23,9 @@ def bars(title: str, counts: dict[str, int], label: Callable[[str], str] = words
     if not counts:
         return None
     table = Table(box=None, pad_edge=False, show_header=False)
-    table.add_column("what", overflow="fold", max_width=40)
+    # the label takes what the bar and the count leave: 40 at 80 columns, up to 60 when wider
+    room = max(20, min(60, out().width - BAR_WIDTH - 10))
+    table.add_column("what", overflow="fold", max_width=room)
     table.add_column("bar")
     table.add_column("cases", justify="right")
     said: dict[str, int] = {}  # codes said alike are one row (a version-1 and a version-2 code)
