@@ -89,7 +89,9 @@ def test_a_case_from_the_call_to_its_close(dana: str) -> None:
     assert due_lines("2026-11-30T17:00") == []
     assert due_lines("2026-12-01T08:00") == ["action 1 Regrout the tray edge"]
     assert calm("followup", "--check", now="2026-12-01T08:00").exit_code == 1
-    assert "promised (1): Regrout the tray edge" in ok("followup", now="2026-12-01T08:00")
+    shown = ok("followup", now="2026-12-01T08:00")
+    assert "promised (1): Regrout the tray edge" in shown
+    assert shown.rstrip().endswith("Record one: calm item done CASE N")  # a promise, not a call
     # The fix slips to Monday: it moves, the check-in follows it, a delay notice is drafted.
     out = ok(
         "delay", dana, "--until", "mon 10am", "--why", "the grout colour is out of stock",

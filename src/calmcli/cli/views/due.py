@@ -67,8 +67,11 @@ def show_due(
         return
     console = out()
     console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
-    if any(i.is_due for i in items):
-        console.print("Record one: calm followup done CASE", style="dim", markup=False)
+    due = {i.kind == "check-in" for i in items if i.is_due}  # True: a check-in, False: a promise
+    hints = [("calm followup done CASE", True), ("calm item done CASE N", False)]
+    said = " · ".join(hint for hint, check_in in hints if check_in in due)
+    if said:
+        console.print(f"Record one: {said}", style="dim", markup=False)
 
 
 def nothing_due(
