@@ -222,7 +222,7 @@ def test_resume_says_whose_interview_and_how_far_it_got(spawn_calm: Any, calm_ho
     assert term.wait_exit() == 130
 
 
-def test_discard_thowna_draft_away_after_asking(spawn_calm: Any, calm_home: Path) -> None:
+def test_discard_throws_a_draft_away_after_asking(spawn_calm: Any, calm_home: Path) -> None:
     term = spawn_calm("new", "--tree", TREE, size=SMALL)
     first_questions(term, name="Mr Byrne")
     term.send(Keyboard.CtrlC)
