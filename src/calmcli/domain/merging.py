@@ -245,14 +245,21 @@ def _instant(text: Any) -> float | None:
 # -- fields --------------------------------------------------------------------------------------
 
 
+def _one_side(b: Any, o: Any, t: Any) -> tuple[bool, Any]:
+    """The three-way rule before any finer merge: when both sides agree, or only one of them
+    changed the ancestor `b`, (True, that value); (False, None) when both changed it."""
+    if o == t or t == b:
+        return True, o
+    if o == b:
+        return True, t
+    return False, None
+
+
 def _field(key: str, b: Any, o: Any, t: Any) -> tuple[Any, list[dict[str, Any]]]:
     """A field either side may change: the changed side's value, else a choice."""
-    if o == t:
-        return o, []
-    if o == b:
-        return t, []
-    if t == b:
-        return o, []
+    settled, value = _one_side(b, o, t)
+    if settled:
+        return value, []
     if key == "outcome" and isinstance(o, dict) and isinstance(t, dict):
         return _outcome(b, o, t)
     if key == "calm_case":
@@ -437,12 +444,9 @@ def _items(
 def _item(
     key: str, b: Any, o: dict[str, Any], t: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    if o == t:
-        return o, []
-    if o == b:
-        return t, []
-    if t == b:
-        return o, []
+    settled, value = _one_side(b, o, t)
+    if settled:
+        return value, []
     base = b if isinstance(b, dict) else {}
     out: dict[str, Any] = {}
     choices = []

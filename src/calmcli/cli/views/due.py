@@ -67,11 +67,14 @@ def show_due(
         return
     console = out()
     console.print(due_list(items, now, console.width), no_wrap=True, overflow="ellipsis")
-    due = {i.kind == "check-in" for i in items if i.is_due}  # True: a check-in, False: a promise
-    hints = [("calm followup done CASE", True), ("calm item done CASE N", False)]
-    said = " · ".join(hint for hint, check_in in hints if check_in in due)
-    if said:
-        console.print(f"Record one: {said}", style="dim", markup=False)
+    due = [i for i in items if i.is_due]
+    hints = []
+    if any(i.kind == "check-in" for i in due):
+        hints.append("calm followup done CASE")
+    if any(i.kind != "check-in" for i in due):  # a promise or an update
+        hints.append("calm item done CASE N")
+    if hints:
+        console.print(f"Record one: {' · '.join(hints)}", style="dim", markup=False)
 
 
 def nothing_due(
