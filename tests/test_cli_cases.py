@@ -633,25 +633,16 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("json_in_sqlite", [True, False])
-def test_list_json_keeps_any_text_exactly(
-    monkeypatch: pytest.MonkeyPatch, json_in_sqlite: bool
-) -> None:
-    """Whatever a case's text holds, `list --json` gives it back exactly (empty as null), from
-    SQLite's JSON functions or, without them, from Python's."""
-    from calmcli.store import indexdb
-
+@pytest.mark.parametrize("touched", [False, True])
+def test_list_json_keeps_any_text_exactly(calm_home: Path, touched: bool) -> None:
+    """Whatever a case's text holds, `list --json` gives it back exactly (empty as null), as
+    the index stored it or, for a file changed since (`touched`), as read again on the way."""
     case = short(HOSTILE["customer"], "2026-11-10T09:00", "2026-11-17T09:00",
                  job=HOSTILE["job"], phone=HOSTILE["phone"], offer="Fix \"it\"")  # fmt: skip
-    if not json_in_sqlite:
-        real = indexdb.open_db
-
-        def without_json() -> object:
-            db = real()
-            db.create_function("json_object", -1, lambda *a: 1 / 0)
-            return db
-
-        monkeypatch.setattr(indexdb, "open_db", without_json)
+    assert calm("list", "--json").exit_code == 0  # indexed
+    if touched:
+        [path] = (calm_home / "cases").glob("*.yaml")
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
     [row] = json.loads(calm("list", "--json").stdout)
     assert row["id"] == case.id
     assert row["customer"] == HOSTILE["customer"] and row["job"] == HOSTILE["job"]

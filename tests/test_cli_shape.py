@@ -104,7 +104,8 @@ def test_every_way_in_says_the_same_on_ctrl_c(how: str, calm_home: Path) -> None
     code = (
         "import os, signal, sys; sys.argv = ['calm', *sys.argv[1:]];"
         "from calmcli.store import index;"
-        "index.open_rows = index.update_all = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT);"
+        "index.open_rows = index.update_names = lambda *a, **k: "
+        "os.kill(os.getpid(), signal.SIGINT);"
         "from calmcli.cli.entry import main; main()"
     )
     done = subprocess.run(
@@ -118,7 +119,7 @@ def test_sigterm_is_mapped_like_ctrl_c(calm_home: Path) -> None:
     code = (
         "import os, signal, sys; sys.argv = ['calm', 'list'];"
         "from calmcli.store import index;"
-        "index.update_all = lambda *a, **k: os.kill(os.getpid(), signal.SIGTERM);"
+        "index.update_names = lambda *a, **k: os.kill(os.getpid(), signal.SIGTERM);"
         "from calmcli.cli.entry import main; main()"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from calmcli.casebook import save
+from calmcli.casebook import listing, save
 from calmcli.cli.app import app
 from calmcli.clock import dates
 from calmcli.domain import lifecycle
@@ -70,7 +70,16 @@ def open_truth() -> dict[str, str]:
     return {k: due for k, (status, due) in truth().items() if status == "open"}
 
 
+def listed_view() -> dict[str, tuple[str, str]]:
+    """What `calm list` shows: new files indexed first, then each row checked against its
+    file as it streams."""
+    listing.checked_cases()
+    found = listing.Found([], [])
+    return {r.id: (r.status, r.due) for r in listing.select(found)}
+
+
 def assert_index_matches_files() -> None:
+    assert listed_view() == truth()
     assert open_view() == open_truth()
     assert all_view() == truth()
 
@@ -201,16 +210,55 @@ def test_reopening_a_closed_case_by_hand_is_noticed_by_the_next_full_check(
     cases: dict[str, Case],
 ) -> None:
     """By design the daily fast path stats only open and broken cases (stat'ing every closed
-    case would cost 100k-case homes their speed); `calm list` checks every file, and after it
-    the due list has the hand-reopened case too (README: "Where data lives")."""
+    case would cost 100k-case homes their speed); `calm list --open` checks every file it
+    reaches, and after it the due list has the hand-reopened case too (README: "Where data
+    lives")."""
     olga = cases["olga"]
     assert olga.id not in open_view()
     edit_in_place(case_file(olga), "status: closed", "status: open")
     edit_in_place(
         case_file(olga), "followup_due: null", "followup_due: '2026-11-18T09:00:00+00:00'"
     )
-    assert olga.id in {r.id for r in index.refresh().rows if r.status == "open"}
+    assert olga.id in CliRunner().invoke(app, ["list", "--open"]).stdout
     assert olga.id in open_view()
+
+
+def test_calm_list_shows_a_closed_case_reopened_by_hand_at_once(cases: dict[str, Case]) -> None:
+    """`calm list` checks each row's file as it shows it: a closed case reopened in place (no
+    name came or went, so the folder looks unchanged) is open in the very next listing, and
+    under --open and --closed as it is now."""
+    olga = cases["olga"]
+    assert listed_view()[olga.id] == ("closed", "")
+    edit_in_place(case_file(olga), "status: closed", "status: open")
+    runner = CliRunner()
+    assert olga.id in runner.invoke(app, ["list", "--open"]).stdout
+    closed = json.loads(runner.invoke(app, ["list", "--json", "--closed"]).stdout)
+    assert olga.id not in {row["id"] for row in closed}
+    opened = json.loads(runner.invoke(app, ["list", "--json", "--open"]).stdout)
+    assert {row["id"]: row["status"] for row in opened}[olga.id] == "open"
+    assert_index_matches_files()
+
+
+def test_a_listing_reads_a_changed_file_when_it_reaches_it(cases: dict[str, Case]) -> None:
+    """The first screen does not wait for the whole history: a listing left after its first
+    row has read again only the files it showed, and the next listing reads the rest."""
+    listed_view()
+    for case in cases.values():
+        edit_in_place(case_file(case), "bathroom tiling", "shower regrout")
+    listing.checked_cases()
+    found = listing.Found([], [])
+    rows = listing.select(found)
+    first = next(rows)
+    rows.close()
+    assert first.id == cases["pat"].id and first.job == "shower regrout"  # the newest
+    assert found.changed == [case_file(cases["pat"]).name]
+    listing.checked_cases()
+    found = listing.Found([], [])
+    assert {r.job for r in listing.select(found)} == {"shower regrout"}
+    assert sorted(found.changed) == sorted(
+        case_file(c).name for c in cases.values() if c.status == "open" and c is not cases["pat"]
+    )
+    assert_index_matches_files()
 
 
 @pytest.mark.parametrize("cold", [True, False], ids=["cold index", "warm index"])

@@ -8,7 +8,8 @@ and the breathing exercise redraw nothing (see `cli.prompts`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from itertools import chain
@@ -201,11 +202,58 @@ def paged_lines(lines: Iterable[Text]) -> int:
             command = None  # it all fits on the screen
     if command is None:
         count = 0
+        show = line_writer(console)
         for line in chain(head, stream):
-            console.print(line, no_wrap=True, overflow="ellipsis")
+            show(line)
             count += 1
+        console.file.flush()
         return count
     return _stream_to_pager(command, chain(head, stream), console)
+
+
+_narrow = re.compile("[\x20-\x7e\xa0-\u02ff\u2026]*").fullmatch
+"""Text whose every character takes one cell, as Rich counts them (ASCII, Latin letters,
+the ellipsis a listing cuts with): its length is its width, with no lookup per character."""
+
+
+def line_writer(console: Console) -> Callable[[Text], None]:
+    """Write one Text as a line of its own, as `console.print(line, no_wrap=True,
+    overflow="ellipsis")` would (cut to the width with an ellipsis, styled by its spans), at
+    a tenth of the cost: 100,000 listed cases take a second, not ten."""
+    from rich.cells import cell_len
+    from rich.console import COLOR_SYSTEMS
+
+    write = console.file.write
+    width = console.width
+    system = COLOR_SYSTEMS.get(console.color_system or "")
+    if console.legacy_windows:  # its colours are calls to the Windows console, not text
+
+        def slow(line: Text) -> None:
+            console.print(line, no_wrap=True, overflow="ellipsis")
+
+        return slow
+
+    def show(line: Text) -> None:
+        plain = line.plain
+        if "\t" in plain or "\n" in plain:  # (never in a listing: cells are one line)
+            console.print(line, no_wrap=True, overflow="ellipsis")
+            return
+        if (len(plain) if _narrow(plain) else cell_len(plain)) > width:
+            line = line.copy()
+            line.truncate(width, overflow="ellipsis")
+            plain = line.plain
+        if system is None or not (line.spans or line.style):
+            write(plain + "\n")
+            return
+        parts = [
+            segment.style.render(segment.text, color_system=system)
+            if segment.style
+            else segment.text
+            for segment in line.render(console)
+        ]
+        write("".join(parts) + "\n")
+
+    return show
 
 
 def _stream_to_pager(command: str, lines: Iterator[Text], console: Console) -> int:
@@ -229,9 +277,10 @@ def _stream_to_pager(command: str, lines: Iterator[Text], console: Console) -> i
             emoji=False,
             soft_wrap=False,
         )
+        show = line_writer(to_pager)
         try:
             for line in lines:
-                to_pager.print(line, no_wrap=True, overflow="ellipsis")
+                show(line)
                 count += 1
             pipe.close()
         except (BrokenPipeError, OSError):

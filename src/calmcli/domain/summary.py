@@ -44,17 +44,26 @@ class CaseSummary(NamedTuple):
             return f"Agreed: {self.agreed}"
         return f"Offer: {self.offer}" if self.offer else ""
 
+    def listed(self) -> str:
+        """The case as `calm list --json` gives it: a JSON object of `LISTED` ("" as null).
+        Made when the index stores the row, so a listing passes it on as it is."""
+        from json import JSONEncoder
+
+        return JSONEncoder(ensure_ascii=False).encode({f: getattr(self, f) or None for f in LISTED})
+
     @classmethod
     def from_values(cls, values: tuple[object, ...] | list[object]) -> CaseSummary:
         """From stored values, whatever their types: text, and a whole-number revision."""
         *texts, revision = values
-        if isinstance(revision, int) and all(type(v) is str for v in texts):
+        if isinstance(revision, int) and set(map(type, texts)) == {str}:
             return cls._make(values)  # what calm wrote: as it is
         text = ["" if v is None else str(v) for v in texts]
         return cls._make([*text, revision if isinstance(revision, int) else 0])
 
 
 FIELDS = CaseSummary._fields
+LISTED = ("id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "owner")
+"""The fields of a case in `calm list --json`, in order."""
 
 
 def customer_key(name: str) -> str:

@@ -31,7 +31,7 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -86,14 +86,20 @@ def _rows(
 
 def _warnings(db: sqlite3.Connection) -> list[str]:
     bad = [p for (p,) in db.execute("SELECT problem FROM files WHERE state = 'bad' ORDER BY name")]
+    return bad + _rolled(db)
+
+
+def _rolled(db: sqlite3.Connection, among: Iterable[str] | None = None) -> list[str]:
+    """Cases whose revision went backwards (all of them, or those of the files `among`)."""
     folder = paths.cases_dir()
-    rolled = [
+    keep = None if among is None else set(among)
+    return [
         f"{folder / file}: case {case_id} is at revision {now}, but this machine has seen "
         f"revision {seen}: an older copy may have been restored over it. calm leaves it as it "
         "is; check it, and change it with calm if it is right"
         for file, case_id, now, seen in db.execute("SELECT * FROM rolled ORDER BY file")
+        if keep is None or file in keep
     ]
-    return bad + rolled
 
 
 def _gone() -> Listing:
@@ -223,6 +229,117 @@ def update_all(progress: Progress | None = None) -> Listing:
         db.close()
 
 
+def update_names(progress: Progress | None = None) -> Listing:
+    """Before a checked listing (`fresh_rows`): index the files the index does not hold yet
+    and those it holds no row for (only glanced at, or unreadable), forget the ones gone. The
+    files of rows it holds are not stat'ed here: `fresh_rows` checks each as it shows it, so
+    the first screen of 100,000 cases costs what the first screen of 100 does."""
+    folder = paths.cases_dir()
+    mtime = dir_mtime(folder)
+    if mtime is None:
+        return _gone()
+    db = open_db()
+    try:
+        try:
+            listing = _refresh(db, folder, progress, only_open=False, names_only=True)
+            sound(db)
+            return listing
+        except Damaged:
+            wipe(db)
+            return _refresh(db, folder, progress, only_open=False)
+    finally:
+        db.close()
+
+
+Keep = Callable[[str, float | None, str, str], bool]
+"""A listing's filter: (status, created_ts, customer_key, owner) -> shown."""
+
+FIRST = 8
+"""Where the values a `fresh_rows` caller selected start in each row it gives."""
+
+
+class Found(NamedTuple):
+    """What a checked listing met on its way: files that could not be read, and open cases
+    whose files changed behind calm's back (their derived files may be stale)."""
+
+    warnings: list[str]
+    changed: list[str]
+
+
+def fresh_rows(
+    select: str, keep: Keep | None, found: Found
+) -> Generator[tuple[object, ...] | CaseSummary, None, None]:
+    """Every case newest first (by `created_ts`), each file's stamp checked as its row is
+    read: the row, whose values from `FIRST` on are `select`'s (columns of the cases table),
+    when the file is as the index last saw it; else the file's summary, read again now (its
+    row is rewritten when the stream ends, however it ends). Only the rows `keep` passes
+    (None: all) are given. Call `update_names` first.
+
+    A row whose file changed keeps its place in this one listing (a hand edit of when a case
+    was created is in order from the next). Close the iterator when done with it early."""
+    folder = paths.cases_dir()
+    base = f"{folder}{os.sep}"
+    db = open_db()
+    redo: list[tuple[str, Stamp, CaseSummary | str | None]] = []
+    gone: list[str] = []
+    query = (  # (ties in file order, backwards: the way the index on created_ts reads them)
+        "SELECT file, mtime, size, inode, status, created_ts, customer_key, owner, "
+        f"{select} FROM cases ORDER BY created_ts DESC, file DESC"
+    )
+    try:
+        cursor = db.execute(query)
+    except sqlite3.Error:
+        db.close()
+        raise
+    stat_of = os.stat
+    try:
+        for row in cursor:  # 100,000 rows: every step of this loop shows in `calm list --json`
+            try:
+                st = stat_of(base + row[0])
+            except OSError:
+                gone.append(row[0])
+                continue
+            if st.st_mtime_ns == row[1] and st.st_size == row[2] and st.st_ino == row[3]:
+                if keep is None or keep(row[4], row[5], row[6], row[7]):
+                    yield row
+            elif not stat.S_ISREG(st.st_mode):
+                gone.append(row[0])
+            else:
+                summary = _reread(base, row[0], (st.st_mtime_ns, st.st_size, st.st_ino), redo)
+                if isinstance(summary, str):
+                    found.warnings.append(summary)
+                    continue
+                if summary.status == "open":
+                    found.changed.append(summary.file)
+                if keep is None or keep(summary.status, _ts(summary.created),
+                                        customer_key(summary.customer), summary.owner):  # fmt: skip
+                    yield summary
+    finally:
+        cursor.close()
+        if redo or gone:
+            try:
+                with writing(db):
+                    _store_batch(db, redo, fresh=False)
+                    _forget(db, gone)
+                found.warnings.extend(_rolled(db, (name for name, _, _ in redo)))
+                _write_due(db)
+            except sqlite3.Error:
+                pass  # a cache: the next look finds the same files again
+        db.close()
+
+
+def _reread(
+    base: str, name: str, stamp: Stamp, redo: list[tuple[str, Stamp, CaseSummary | str | None]]
+) -> CaseSummary | str:
+    """A file that changed since the index saw it: its summary now, or why it cannot be read;
+    kept in `redo` for the index."""
+    result = _parse(base, name)
+    if isinstance(result, CaseSummary):
+        result = result._replace(file=name)
+    redo.append((name, stamp, result))
+    return result
+
+
 def rows(
     where: str = "", args: tuple[object, ...] = (), order: str = "file"
 ) -> Iterator[CaseSummary]:
@@ -281,7 +398,7 @@ def _is_text(name: str) -> bool:
 def _compare(
     db: sqlite3.Connection,
     folder: Path,
-    names: list[str],
+    names: list[str] | None,
     broken: dict[str, str],
     gone: list[str],
     *,
@@ -291,16 +408,12 @@ def _compare(
     ones whose stamp changed and, unless `only_open`, closed ones only glanced at so far. The
     folder's sorted `names` (see `_names`) are merged with the index's files in the same
     order, one of each at a time; names the index holds that are no longer case files go to
-    `gone`, files that cannot even be stat'ed to `broken`."""
+    `gone`, files that cannot even be stat'ed to `broken`. `names` None: the folder holds the
+    names the index holds (its mtime has not moved), so the folder is not listed again."""
     base = f"{folder}{os.sep}"  # os.path.join costs 2 µs a file
     indexed = db.execute("SELECT name, mtime, size, inode, state FROM files ORDER BY name")
-    row = next(indexed, None)
-    for name in names:
-        while row is not None and row[0] < name:
-            gone.append(row[0])
-            row = next(indexed, None)
-        same = row is not None and row[0] == name
-        old, row = (row, next(indexed, None)) if same else (None, row)
+    pairs = ((r[0], r) for r in indexed) if names is None else _merged(names, indexed, gone)
+    for name, old in pairs:
         try:
             st = os.stat(base + name)  # noqa: PTH116 (follows links: a loop lands below)
         except OSError as exc:
@@ -315,8 +428,26 @@ def _compare(
             yield (name, *stamp, 0)
         elif old[1:4] != stamp or (old[4] == "closed" and not only_open):
             yield (name, *stamp, 1)
+
+
+def _merged(
+    names: list[str], indexed: Iterator[tuple[object, ...]], gone: list[str]
+) -> Iterator[tuple[str, tuple[object, ...] | None]]:
+    """Each of the folder's sorted `names` with the index's row for it (None: not indexed),
+    both read in name order, one of each at a time; the index's names the folder no longer
+    holds go to `gone`."""
+    row = next(indexed, None)
+    for name in names:
+        while row is not None and str(row[0]) < name:
+            gone.append(str(row[0]))
+            row = next(indexed, None)
+        if row is not None and row[0] == name:
+            yield name, row
+            row = next(indexed, None)
+        else:
+            yield name, None
     while row is not None:
-        gone.append(row[0])
+        gone.append(str(row[0]))
         row = next(indexed, None)
 
 
@@ -327,8 +458,17 @@ _TODO = (
 
 
 def _refresh(
-    db: sqlite3.Connection, folder: Path, progress: Progress | None, *, only_open: bool
+    db: sqlite3.Connection,
+    folder: Path,
+    progress: Progress | None,
+    *,
+    only_open: bool,
+    names_only: bool = False,
 ) -> Listing:
+    """Bring the index in step with the folder. `names_only` (a checked listing, which stats
+    each row's file as it streams it: `fresh_rows`) reads only files the index does not hold
+    and files it holds no row for (glanced at, or unreadable); otherwise every file's stamp is
+    compared, with no listing of the folder when its mtime says no name came or went."""
     import time
 
     before = dir_mtime(folder)
@@ -336,16 +476,20 @@ def _refresh(
     broken: dict[str, str] = {}
     fresh = db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
     gone: list[str] = []
-    names = _names(folder)
+    same_names = not fresh and before is not None and trusted(db, before)
+    names = None if same_names else _names(folder)
     first_look = fresh and only_open  # a cold due list: stamps from the open files
     if first_look:
-        unstamped = ((name, UNSTAMPED, 0, 0, 0) for name in names)
-        todo, total = _batched(unstamped), len(names)
+        unstamped = ((name, UNSTAMPED, 0, 0, 0) for name in names or ())
+        todo, total = _batched(unstamped), len(names or ())
     elif fresh:  # nothing indexed: every file is to read, in batches straight from the folder
-        rows = _compare(db, folder, names, broken, gone, only_open=only_open)
-        todo, total = _batched(rows), len(names)
+        rows = _compare(db, folder, names or [], broken, gone, only_open=only_open)
+        todo, total = _batched(rows), len(names or ())
     else:
-        rows = _compare(db, folder, names, broken, gone, only_open=only_open)
+        if names_only:
+            rows = _unindexed(db, folder, names, broken, gone)
+        else:
+            rows = _compare(db, folder, names, broken, gone, only_open=only_open)
         with writing(db, "BEGIN"):  # no write lock while the folder is read: only temp.todo
             db.execute(_TODO)
             db.execute("DELETE FROM temp.todo")
@@ -358,10 +502,11 @@ def _refresh(
     for batch in todo:
         parsed = _parse_batch(base, batch, only_open, broken)
         if not first_look:  # (a first look knew nothing: nothing changed behind calm's back)
+            known = {name for name, *_, was_known in batch if was_known}
             changed += [
                 name
-                for (name, *_, known), (_, _, result) in zip(batch, parsed, strict=True)
-                if known and isinstance(result, CaseSummary) and result.status == "open"
+                for name, _, result in parsed  # (not every file: a FIFO is passed over)
+                if name in known and isinstance(result, CaseSummary) and result.status == "open"
             ]
         with writing(db):
             _store_batch(db, parsed, fresh=fresh)
@@ -369,10 +514,7 @@ def _refresh(
         if progress is not None:
             progress(done, max(done, total))
     with writing(db):
-        for name in gone:
-            db.execute("DELETE FROM files WHERE name = ?", (name,))
-            db.execute("DELETE FROM cases WHERE file = ?", (name,))
-            db.execute("DELETE FROM rolled WHERE file = ?", (name,))
+        _forget(db, gone)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('dir_mtime', ?)", (before,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('scanned_at', ?)", (scanned_at,))
         if not fresh:
@@ -381,6 +523,44 @@ def _refresh(
     if done or gone or broken or not (index_dir() / "due.tsv").exists():
         _write_due(db)
     return Listing([], warnings, done, tuple(changed))
+
+
+def _forget(db: sqlite3.Connection, gone: Iterable[str]) -> None:
+    for name in gone:
+        db.execute("DELETE FROM files WHERE name = ?", (name,))
+        db.execute("DELETE FROM cases WHERE file = ?", (name,))
+        db.execute("DELETE FROM rolled WHERE file = ?", (name,))
+
+
+def _unindexed(
+    db: sqlite3.Connection,
+    folder: Path,
+    names: list[str] | None,
+    broken: dict[str, str],
+    gone: list[str],
+) -> Iterator[tuple[str, int, int, int, int]]:
+    """The files to read before a checked listing: names the index does not hold (merged in
+    name order, like `_compare`, but with no stat of the files it holds a row for: the
+    listing checks those as it shows them), and files it holds no row for whose stamp
+    changed or that were only glanced at. `names` None: the folder's names are the index's."""
+    base = f"{folder}{os.sep}"
+    if names is not None:
+        indexed = db.execute("SELECT name FROM files ORDER BY name")
+        yield from ((n, UNSTAMPED, 0, 0, 0) for n, old in _merged(names, indexed, gone) if not old)
+    left = set(gone)
+    query = "SELECT name, mtime, size, inode, state FROM files WHERE state != 'row'"
+    for name, mtime, size, inode, state in db.execute(query).fetchall():
+        if name in left:
+            continue
+        try:
+            st = os.stat(base + name)  # noqa: PTH116
+        except OSError as exc:
+            broken[name] = f"{base}{name}: cannot read: {exc.strerror or exc}"
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            gone.append(name)
+        elif state == "closed" or (st.st_mtime_ns, st.st_size, st.st_ino) != (mtime, size, inode):
+            yield (name, st.st_mtime_ns, st.st_size, st.st_ino, 1)
 
 
 Todo = list[tuple[str, int, int, int, int]]
@@ -419,36 +599,47 @@ def _parse_batch(
     cannot even be stat'ed goes to `broken`."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     parsed: list[tuple[str, Stamp, CaseSummary | str | None]] = []
+    add = parsed.append
+    open_, fstat, read, close = os.open, os.fstat, os.read, os.close  # (100,000 calls each)
     for name, mtime, size, inode, _known in batch:
         path = folder + name
-        stamp = (mtime, size, inode)
-        glance = only_open and " (" not in name and ".sync-conflict-" not in name  # copy_of
-        head = b""
-        if glance or mtime == UNSTAMPED:
-            try:
-                fd = os.open(path, flags)
-            except OSError:
-                fd = -1  # unreadable: `_parse` says why
-            try:
-                if mtime == UNSTAMPED:
-                    try:
-                        st = os.fstat(fd) if fd >= 0 else os.stat(path)  # noqa: PTH116
-                    except OSError as exc:
-                        broken[name] = f"{path}: cannot read: {exc.strerror or exc}"
-                        continue
-                    if not stat.S_ISREG(st.st_mode):
-                        continue
-                    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-                if glance and fd >= 0:
-                    with contextlib.suppress(OSError):
-                        head = os.read(fd, GLANCE)
-            finally:
-                if fd >= 0:
-                    os.close(fd)
-        if CLOSED_LINE in head and not _CONFLICTED.search(head):
-            parsed.append((name, stamp, None))
+        if not only_open and mtime != UNSTAMPED:  # stamped, and to be read in full anyway
+            add((name, (mtime, size, inode), _parse(folder, name)))
+            continue
+        try:
+            fd = open_(path, flags)
+        except OSError:  # unreadable: `_parse` says why (or it is gone: `_compare` said so)
+            if mtime == UNSTAMPED:
+                try:
+                    st = os.stat(path)  # noqa: PTH116
+                except OSError as exc:
+                    broken[name] = f"{path}: cannot read: {exc.strerror or exc}"
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                mtime, size, inode = st.st_mtime_ns, st.st_size, st.st_ino
+            add((name, (mtime, size, inode), _parse(folder, name)))
+            continue
+        try:
+            if mtime == UNSTAMPED:
+                st = fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                mtime, size, inode = st.st_mtime_ns, st.st_size, st.st_ino
+            head = read(fd, GLANCE) if only_open else b""
+        except OSError:
+            head = b""  # `_parse` says why
+        finally:
+            close(fd)
+        if (
+            CLOSED_LINE in head
+            and " (" not in name  # a sync tool's conflict copy: always parsed, and so reported
+            and ".sync-conflict-" not in name
+            and not _CONFLICTED.search(head)
+        ):
+            add((name, (mtime, size, inode), None))
         else:
-            parsed.append((name, stamp, _parse(folder, name)))
+            add((name, (mtime, size, inode), _parse(folder, name)))
     return parsed
 
 
@@ -496,27 +687,29 @@ def _store_batch(
     for name, stamp, result in parsed:
         if isinstance(result, CaseSummary):
             state, problem = "row", None
-            _insert(db, result._replace(file=name))
+            _insert(db, result._replace(file=name), stamp)
         else:
             state, problem = ("bad", result) if isinstance(result, str) else ("closed", None)
         files.append((name, *stamp, state, problem))
     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
 
 
-def _insert(db: sqlite3.Connection, row: CaseSummary) -> None:
+def _ts(text: str) -> float | None:
+    """An ISO time as an epoch (None when empty or unreadable), as the index stores it."""
     from datetime import datetime
 
-    def ts(text: str) -> float | None:
-        try:
-            return datetime.fromisoformat(text).timestamp() if text else None
-        except ValueError:
-            return None
+    try:
+        return datetime.fromisoformat(text).timestamp() if text else None
+    except ValueError:
+        return None
 
+
+def _insert(db: sqlite3.Connection, row: CaseSummary, stamp: Stamp) -> None:
     marks = ", ".join("?" for _ in FIELDS)
     db.execute(
-        f"INSERT OR REPLACE INTO cases ({ROW_COLUMNS}, due_ts, created_ts, customer_key) "
-        f"VALUES ({marks}, ?, ?, ?)",
-        (*row, ts(row.due), ts(row.created), customer_key(row.customer)),
+        f"INSERT OR REPLACE INTO cases ({ROW_COLUMNS}, due_ts, created_ts, customer_key, "
+        f"mtime, size, inode, listed) VALUES ({marks}, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, _ts(row.due), _ts(row.created), customer_key(row.customer), *stamp, row.listed()),
     )
     seen = db.execute("SELECT revision FROM seen WHERE id = ?", (row.id,)).fetchone()
     if seen is not None and isinstance(seen[0], int) and row.revision < seen[0]:

@@ -20,7 +20,7 @@ from calmcli.domain.summary import FIELDS, CaseSummary
 from calmcli.errors import CalmError
 from calmcli.files import paths
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 ROW_COLUMNS = ", ".join(FIELDS)
 
@@ -36,6 +36,9 @@ def index_dir() -> Path:
 
 # files.state: 'row' (the case is in `cases`), 'bad' (`problem` says why it cannot be read) or
 # 'closed' (calm wrote it as closed and the due list only glanced at it: not parsed yet).
+# cases: a row per case file, with the stamp of the file it was read from (mtime, size,
+# inode: a listing checks each against its file as it streams) and `listed`, the row as
+# `calm list --json` prints it.
 # seen: the highest revision of each case this machine has seen, to notice a restored copy.
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
@@ -46,6 +49,7 @@ CREATE TABLE files (
 CREATE TABLE cases (
     {", ".join(f"{f} TEXT NOT NULL" if f != "revision" else f"{f} INTEGER" for f in FIELDS)},
     due_ts REAL, created_ts REAL, customer_key TEXT NOT NULL,
+    mtime INTEGER, size INTEGER, inode INTEGER, listed TEXT NOT NULL,
     PRIMARY KEY (file)
 );
 CREATE TABLE seen (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
@@ -106,7 +110,7 @@ def _healthy(db: sqlite3.Connection) -> bool:
     if _version(db) != SCHEMA_VERSION:
         return False
     want = {
-        "cases": set(FIELDS),
+        "cases": {*FIELDS, "mtime", "size", "inode", "listed"},
         "files": {"name", "mtime", "size", "inode", "state", "problem"},
         "seen": {"id", "revision"},
         "rolled": {"file", "id", "now", "seen"},
@@ -208,10 +212,13 @@ def wipe(db: sqlite3.Connection) -> None:
 
 def sound(db: sqlite3.Connection) -> None:
     """The rows hold what calm writes (what `checked` checks: the customer as text, and times
-    SQLite reads as Python does), so `json_rows` may pass them on unchecked; else `Damaged`.
-    One query, not one check a row. (A TEXT column turns any number into text.)"""
+    SQLite reads as Python does, a JSON object in `listed`), so `json_rows` may pass them on
+    unchecked; else `Damaged`. One query, not one check a row. (A TEXT column turns any
+    number into text.)"""
     times = " OR ".join(f"({f} != '' AND julianday({f}) IS NULL)" for f in _TIMES)
-    if db.execute(f"SELECT 1 FROM cases WHERE typeof(customer) != 'text' OR {times}").fetchone():
+    listed = "typeof(listed) != 'text' OR substr(listed, 1, 1) != '{'"
+    query = f"SELECT 1 FROM cases WHERE typeof(customer) != 'text' OR {listed} OR {times}"
+    if db.execute(query).fetchone():
         raise Damaged
 
 

@@ -17,43 +17,22 @@ from calmcli.store import index, indexdb
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
     from calmcli.domain.patterns import Tally
 
 
-def json_rows(
-    fields: tuple[str, ...], where: str = "", args: tuple[object, ...] = (), order: str = "file"
-) -> Iterator[str]:
-    """Like `rows`, each row as a JSON object of `fields` ("" as null; `planned` as in
-    `CaseSummary`), built by SQLite: a tenth of the cost of making each row in Python. Call
-    `update_all` first (it also checks the rows are sound). Without SQLite's JSON functions
-    (before 3.38, unless built in) the objects are made in Python."""
-    import json
-
-    planned = (
-        "CASE WHEN agreed != '' THEN 'Agreed: ' || agreed "
-        "WHEN offer != '' THEN 'Offer: ' || offer END"
-    )
-    parts = ", ".join(
-        f"'{f}', {planned if f == 'planned' else f'NULLIF({f}, {chr(39) * 2})'}" for f in fields
-    )
-    db = indexdb.open_db()
+def json_rows(keep: index.Keep | None, found: index.Found) -> Generator[str, None, None]:
+    """The rows `index.fresh_rows` gives, each as a JSON object of `LISTED` ("" as null;
+    `planned` as in `CaseSummary`): as the index stored it with the row, or made now for a
+    file read again on the way. Call `index.update_names` first (it also checks the rows are
+    sound)."""
+    rows = index.fresh_rows("listed", keep, found)
     try:
-        query = f"SELECT json_object({parts}) FROM cases {where} ORDER BY {order}"
-        try:
-            cursor = db.execute(query, args)
-        except sqlite3.OperationalError:  # no json_object in this SQLite
-            encode = json.JSONEncoder(ensure_ascii=False).encode
-            query = f"SELECT {indexdb.ROW_COLUMNS} FROM cases {where} ORDER BY {order}"
-            for values in db.execute(query, args):
-                row = indexdb.checked(values)
-                yield encode({f: getattr(row, f) or None for f in fields})
-            return
-        for (text,) in cursor:
-            yield text
+        for item in rows:
+            yield item.listed() if isinstance(item, CaseSummary) else str(item[index.FIRST])
     finally:
-        db.close()
+        rows.close()
 
 
 def tally(where: str = "", args: tuple[object, ...] = ()) -> Tally:

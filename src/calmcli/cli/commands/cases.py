@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from contextlib import closing
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,10 +16,6 @@ from calmcli.errors import BadInput
 
 if TYPE_CHECKING:
     pass
-
-LIST_FIELDS = (
-    "id", "customer", "phone", "job", "status", "due", "created", "planned", "tree", "owner",
-)  # fmt: skip
 
 
 def list_cases(
@@ -58,20 +55,29 @@ def list_cases(
     now = local_now()
     cutoff = listing.since_cutoff(since, now) if since else None
     with rebuild_progress() as progress:
-        found = listing.all_cases(progress)
-    for warning in found.warnings:
+        before = listing.checked_cases(progress)
+    for warning in before.warnings:
         warn(f"skipped {warning}")
     status = "open" if open_only else "closed" if closed_only else None
+    found = listing.Found([], [])
     if as_json:
-        _json_lines(listing.select_json(LIST_FIELDS, status=status, since=cutoff,
-                                        customer=customer, owner=owner))  # fmt: skip
-        return
-    rows = listing.select(status=status, since=cutoff, customer=customer, owner=owner)
-    from calmcli.cli.output import paged_lines
-    from calmcli.cli.views.rows import case_lines
+        objects = listing.select_json(
+            found, status=status, since=cutoff, customer=customer, owner=owner
+        )
+        with closing(objects):
+            _json_lines(objects)
+    else:
+        from calmcli.cli.output import paged_lines
+        from calmcli.cli.views.rows import case_lines
 
-    if not paged_lines(case_lines(rows, now, out().width)):
-        out().print("No cases match.", markup=False)
+        rows = listing.select(found, status=status, since=cutoff, customer=customer, owner=owner)
+        with closing(rows):
+            shown = paged_lines(case_lines(rows, now, out().width))
+        if not shown:
+            out().print("No cases match.", markup=False)
+    for warning in found.warnings:  # files that changed as they were listed
+        warn(f"skipped {warning}")
+    listing.repair(found.changed)
 
 
 def _json_lines(objects: Iterable[str]) -> None:
