@@ -151,7 +151,7 @@ def one_size(
     if n >= 100_000:
         cold = [
             (shutil.rmtree(cache, ignore_errors=True), run([calm, "followup"], env))[1]
-            for _ in range(3)
+            for _ in range(runs)
         ]
         found["followup (cold: index deleted)"] = (
             statistics.median(t for t, _ in cold),

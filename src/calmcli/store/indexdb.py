@@ -54,7 +54,7 @@ CREATE TABLE cases (
 );
 CREATE TABLE seen (id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
 CREATE TABLE rolled (file TEXT PRIMARY KEY, id TEXT NOT NULL, now INTEGER, seen INTEGER);
-CREATE INDEX files_state ON files (state);
+CREATE INDEX files_bad ON files (name) WHERE state = 'bad';
 CREATE INDEX cases_status_due ON cases (status, due_ts);
 CREATE INDEX cases_created ON cases (created_ts, file);
 CREATE INDEX cases_customer ON cases (customer_key, created_ts);
