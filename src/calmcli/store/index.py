@@ -10,10 +10,13 @@ home. How it stays true:
   open rows. A folder mtime too close to the last look to be trusted (a file system with
   coarse timestamps) is not trusted: the next look scans again.
 - When the folder changed, one scan compares every file's stamp and re-parses only the files
-  that changed: the folder's names, sorted, merged with the index's files in the same order.
+  that changed: the folder's names, sorted, merged with the index's files in the same order
+  (a full refresh, `update_all`, compares every stamp even when the folder did not change).
   After a save, `record` writes the new row at once (the after-save step).
-- Listings are queries: rows stream one at a time (`rows`); `store.queries` has the rest
-  (JSON made by SQLite for `calm list --json`, GROUP BY counts for `calm patterns`).
+- `calm list` streams (`fresh_rows`): new names are indexed first (`update_names`), then each
+  row's file is stat'ed as the row is read, and a changed file read again there, so the first
+  screen of 100,000 cases costs what the first screen of 100 does. Each row keeps its JSON for
+  `calm list --json`; `store.queries` has the rest (GROUP BY counts for `calm patterns`).
 - A file that cannot be read is kept as a problem, reported as a warning on every listing, and
   so is a case whose revision went backwards (an older copy restored over a newer one).
 - A missing, corrupt, foreign or old-version index is rebuilt from the case files; a cache that
