@@ -150,3 +150,26 @@ def test_completion_script_is_offered() -> None:
     result = calm("--show-completion", "bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     assert result.returncode == 0
     assert "_calm_completion" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"]])
+def test_a_reader_that_stops_early_ends_calm_quietly(args: list[str]) -> None:
+    """`calm list | head -3`: once the reader is gone calm stops, says nothing, and exits as
+    a command stopped by SIGPIPE does (141), never with an internal error."""
+    for n in range(1000):  # more output than a pipe holds
+        make_case(f"Customer {n:03d} with a longer name", created="2026-11-01T09:00",
+                  due=None, status="closed", reminder=False)  # fmt: skip
+    done = subprocess.run(
+        # (the reader waits, so calm has filled the pipe and is still writing when it goes)
+        f"{sys.executable} -m calmcli {' '.join(args)} | {{ sleep 0.5; head -c 100; }} "
+        "> /dev/null; "
+        'echo "${PIPESTATUS[0]}" >&2',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=120,
+        check=False,
+    )
+    assert done.stderr == "141\n"

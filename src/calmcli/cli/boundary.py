@@ -56,12 +56,30 @@ def handle(exc: BaseException) -> int:
     one line on screen and the traceback in a log file, unless CALM_DEBUG is set."""
     if isinstance(exc, KeyboardInterrupt):
         exc = Interrupted("interrupted")
+    if isinstance(exc, BrokenPipeError):  # the reader stopped reading (`calm list | head`)
+        return _reader_gone()
     if not isinstance(exc, CalmError):
         if not isinstance(exc, Exception) or os.environ.get("CALM_DEBUG"):
             raise exc
         exc = _internal(exc)
     report(exc)
     return exc.exit_code
+
+
+EXIT_PIPE = 141
+"""What a shell says of a command stopped by SIGPIPE (128 + 13), as `yes | head` ends."""
+
+
+def _reader_gone() -> int:
+    """Say nothing: the output is no longer wanted. What is still buffered for stdout goes
+    nowhere, so Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
 
 
 def _internal(exc: Exception) -> CalmError:
