@@ -510,3 +510,19 @@ def test_an_unwritable_cache_still_lists_correctly(
     result = runner.invoke(app, ["list", "--json"])
     assert result.exit_code == 0
     assert {r["id"] for r in json.loads(result.stdout)} == {c.id for c in cases.values()}
+
+
+def test_a_listed_case_that_cannot_be_stat_ed_is_warned_about_not_forgotten(
+    cases: dict[str, Case],
+) -> None:
+    """A case file the listing cannot even stat (here a symlink loop put in its place) is named
+    in a warning, and the other cases are listed; it is not dropped as if deleted."""
+    listed_view()
+    path = case_file(cases["dana"])
+    path.unlink()
+    path.symlink_to(path.name)  # points at itself
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert str(path) in result.stderr
+    for other in ("sam", "pat", "olga"):
+        assert cases[other].id in result.stdout

@@ -299,8 +299,11 @@ def fresh_rows(
         for row in cursor:  # 100,000 rows: every step of this loop shows in `calm list --json`
             try:
                 st = stat_of(base + row[0])
-            except OSError:
+            except FileNotFoundError:
                 gone.append(row[0])
+                continue
+            except OSError as exc:  # kept in the index: not gone, only unreadable now
+                found.warnings.append(f"{base}{row[0]}: cannot read: {exc.strerror or exc}")
                 continue
             if st.st_mtime_ns == row[1] and st.st_size == row[2] and st.st_ino == row[3]:
                 if keep is None or keep(row[4], row[5], row[6], row[7]):
