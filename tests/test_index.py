@@ -437,14 +437,36 @@ def test_a_corrupt_or_foreign_index_is_rebuilt(cases: dict[str, Case], content: 
     else:
         version = {"old-version": 3, "future-version": 999, "foreign": None}[content]
         _foreign_db(db, version)
+    indexdb.take_rebuilt()
     listing = index.open_rows()
     assert listing.warnings == []
     assert {r.id: r.due for r in listing.rows} == open_truth()
+    # ...said in one line naming the file (an empty file is only a new database)...
+    said = indexdb.take_rebuilt()
+    assert len(said) == (0 if content == b"" else 1), said
+    assert all(str(db) in line and "rebuilding" in line for line in said)
     assert all_view() == truth()
     # ...and rewritten, so the next run is warm again.
     assert db.read_bytes().startswith(b"SQLite format 3\x00")
     assert index.open_rows().rebuilt == 0
     assert index.refresh().rebuilt == 0
+
+
+def test_calm_says_in_one_line_that_it_rebuilds_a_damaged_index(
+    cases: dict[str, Case],
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["list"]).stderr == ""
+    (index_dir() / "index.sqlite3").write_bytes(b"{not a database")
+    for suffix in ("-wal", "-shm"):
+        (index_dir() / f"index.sqlite3{suffix}").unlink(missing_ok=True)
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0 and cases["dana"].id in result.stdout
+    [line] = result.stderr.splitlines()
+    assert line.startswith("calm: the case index ") and line.endswith(
+        "is not a database calm can read: rebuilding it from the case files"
+    )
+    assert runner.invoke(app, ["list"]).stderr == ""  # once
 
 
 def test_an_index_of_the_right_version_but_wrong_shape_is_rebuilt(

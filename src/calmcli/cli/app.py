@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from calmcli import __version__
-from calmcli.cli.boundary import handle
+from calmcli.cli.boundary import handle, say_rebuilt
 from calmcli.cli.commands import assign as assign_cmd
 from calmcli.cli.commands import calendar as calendar_cmd
 from calmcli.cli.commands import cases as cases_cmd
@@ -40,6 +40,8 @@ class CalmGroup(TyperGroup):
             raise  # usage errors and exits: Click's own handling and exit codes
         except (Exception, KeyboardInterrupt) as exc:
             raise typer.Exit(handle(exc)) from None
+        finally:
+            say_rebuilt()
 
 
 app = typer.Typer(

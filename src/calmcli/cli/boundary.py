@@ -51,6 +51,19 @@ def report(exc: CalmError) -> None:
         pass  # stderr closed: the exit code still tells
 
 
+def say_rebuilt() -> None:
+    """One line for each case index calm had to throw away and make again in this command (a
+    corrupt, foreign or old one). Nothing to do when the command never opened the index."""
+    indexdb = sys.modules.get("calmcli.store.indexdb")
+    if indexdb is None:
+        return
+    for line in indexdb.take_rebuilt():
+        try:  # noqa: SIM105 (contextlib costs the `--check` path)
+            sys.stderr.write(f"calm: {line}\n")
+        except (OSError, ValueError):
+            pass
+
+
 def handle(exc: BaseException) -> int:
     """Report `exc` and give the exit code. A failure that is not calm's own error (a bug) is
     one line on screen and the traceback in a log file, unless CALM_DEBUG is set."""
@@ -108,6 +121,10 @@ def guarded(run: Callable[[], int | None]) -> int:
         return run() or 0
     except (Exception, KeyboardInterrupt) as exc:
         return handle(exc)
+    finally:
+        say_rebuilt()
 
 
-__all__ = ["EXIT_INTERRUPTED", "guarded", "handle", "install_signal_handlers", "report"]
+__all__ = [
+    "EXIT_INTERRUPTED", "guarded", "handle", "install_signal_handlers", "report", "say_rebuilt",
+]  # fmt: skip

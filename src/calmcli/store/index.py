@@ -55,6 +55,7 @@ from calmcli.store.indexdb import (
 )
 
 BATCH = 2000
+DAMAGED = "holds rows calm cannot have written"
 RACY_NS = 2_000_000_000
 """A folder mtime within this of the moment calm looked may hide a change made in the same
 tick of a coarse clock (1 s on some file systems, 2 s on FAT): such a look is not trusted."""
@@ -135,7 +136,7 @@ def open_rows(progress: Progress | None = None) -> Listing:
                 listing = Listing([], _warnings(db))
             return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
         except Damaged:
-            wipe(db)
+            wipe(db, DAMAGED)
             listing = _refresh(db, folder, progress, only_open=True)
             return listing._replace(rows=_rows(db, "WHERE status = 'open'"))
     finally:
@@ -226,7 +227,7 @@ def update_all(progress: Progress | None = None) -> Listing:
             sound(db)
             return listing
         except Damaged:
-            wipe(db)
+            wipe(db, DAMAGED)
             return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()
@@ -248,7 +249,7 @@ def update_names(progress: Progress | None = None) -> Listing:
             sound(db)
             return listing
         except Damaged:
-            wipe(db)
+            wipe(db, DAMAGED)
             return _refresh(db, folder, progress, only_open=False)
     finally:
         db.close()

@@ -79,8 +79,27 @@ def _in_memory() -> sqlite3.Connection:
     return _memory[0]
 
 
+_rebuilt: list[str] = []
+
+
+def rebuilding(why: str) -> None:
+    """Note that the index is thrown away and made again from the case files (said once, by
+    the command line, when the command ends: `take_rebuilt`)."""
+    line = f"the case index {why}: rebuilding it from the case files"
+    if line not in _rebuilt:
+        _rebuilt.append(line)
+
+
+def take_rebuilt() -> list[str]:
+    """What `rebuilding` noted since the last call."""
+    said = list(_rebuilt)
+    _rebuilt.clear()
+    return said
+
+
 def open_db() -> sqlite3.Connection:
-    """The index database, created or rebuilt as needed; in memory if the cache is unusable."""
+    """The index database, created or rebuilt as needed (noted: `rebuilding`); in memory if
+    the cache is unusable."""
     folder = index_dir()
     target = folder / "index.sqlite3"
     try:
@@ -91,13 +110,19 @@ def open_db() -> sqlite3.Connection:
         try:
             db = _connect(str(target))
         except sqlite3.Error:
-            pass  # not a database at all: start again below
+            rebuilding(f"{target} is not a database calm can read")
         else:
             try:
                 if _healthy(db):
                     return db
+                version = _version(db)
+                rebuilding(
+                    f"{target} is from another version of calm ({version})"
+                    if isinstance(version, int) and version > 0
+                    else f"{target} is not calm's"
+                )
             except sqlite3.Error:
-                pass  # a foreign or damaged database
+                rebuilding(f"{target} is damaged")
             db.close()
         with contextlib.suppress(OSError):
             for suffix in ("", "-wal", "-shm"):
@@ -202,8 +227,11 @@ def checked(values: tuple[object, ...]) -> CaseSummary:
     return row
 
 
-def wipe(db: sqlite3.Connection) -> None:
-    """Forget everything the index holds, so the next look reads every file again."""
+def wipe(db: sqlite3.Connection, why: str = "") -> None:
+    """Forget everything the index holds, so the next look reads every file again (`why`:
+    noted for the user, see `rebuilding`)."""
+    if why:
+        rebuilding(why)
     with writing(db):
         for table in ("cases", "files", "rolled"):  # `seen` is memory, not cache: kept
             db.execute(f"DELETE FROM {table}")
